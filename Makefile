@@ -1,0 +1,42 @@
+# vestlod: two commands on a fresh machine with Python 3.11 and make.
+#   make run   set up .venv from requirements.lock, build, validate, serve
+#   make test  set up .venv, run the whole test suite
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: setup build validate run serve test lint bench clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	@touch $(STAMP)
+
+build: $(STAMP)
+	$(BIN)/vestlod build
+
+validate: $(STAMP)
+	$(BIN)/vestlod validate
+
+run: build
+	$(BIN)/vestlod serve --host $(HOST) --port $(PORT)
+
+test: $(STAMP)
+	$(BIN)/ruff check publish tests
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check publish tests
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf dist build *.egg-info
