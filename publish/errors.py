@@ -1,0 +1,75 @@
+"""The one exception tree of vestlod.
+
+    VestlodError                 exit code 1, HTTP 500
+    ├── BuildError               the build cannot go on (exit 2)
+    │   ├── SourceError          the annex is missing or its sha256 changed
+    │   ├── AnnotationError      a curated YAML entry is wrong: carries path, line and field
+    │   ├── FigureError          a number expression cannot be parsed
+    │   └── ShaclViolation       the dataset does not conform to shapes/ (exit 3)
+    ├── StoreError               the SPARQL store failed (HTTP 502/500)
+    │   ├── QuerySyntax          malformed SPARQL (HTTP 400, carries the parser's message)
+    │   ├── QueryRefused         update, LOAD, outbound SERVICE (HTTP 403)
+    │   └── QueryTimeout         the time limit was reached (HTTP 503)
+    └── NotFound                 no such resource (HTTP 404)
+
+Callers catch classes, never strings. The CLI maps `exit_code`, the server maps `status`.
+"""
+
+from __future__ import annotations
+
+
+class VestlodError(Exception):
+    exit_code = 1
+    status = 500
+
+
+class BuildError(VestlodError):
+    exit_code = 2
+
+
+class SourceError(BuildError):
+    pass
+
+
+class AnnotationError(BuildError):
+    """A curated annotation is wrong; the message names file, line and field."""
+
+    def __init__(self, path: str, line: int | None, field: str | None, message: str) -> None:
+        self.path = path
+        self.line = line
+        self.field = field
+        self.message = message
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        what = f" [{self.field}]" if self.field else ""
+        return f"{where}:{what} {self.message}"
+
+
+class FigureError(BuildError, ValueError):
+    """A Danish number expression could not be parsed."""
+
+
+class ShaclViolation(BuildError):
+    exit_code = 3
+
+
+class StoreError(VestlodError):
+    status = 502
+
+
+class QuerySyntax(StoreError):
+    status = 400
+
+
+class QueryRefused(StoreError):
+    status = 403
+
+
+class QueryTimeout(StoreError):
+    status = 503
+
+
+class NotFound(VestlodError):
+    status = 404
