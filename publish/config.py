@@ -1,0 +1,144 @@
+"""Settings: one table, one frozen object, one reader of the environment.
+
+Order of precedence: defaults < TOML file (``vestlod.toml`` or ``$VESTLOD_CONFIG``) < ``VESTLOD_*``
+environment variables < explicit overrides (CLI flags). Derived values (endpoint URL, VoID
+``uriSpace``) are computed here, after overrides, so nothing downstream recomputes them.
+Nothing else in vestlod reads ``os.environ``.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from publish.errors import VestlodError
+
+
+class ConfigError(VestlodError):
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+    cast: Callable[[str], Any] = str
+
+
+def _bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _list(value: str) -> tuple[str, ...]:
+    return tuple(v.strip() for v in value.split(",") if v.strip())
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("base_iri", "https://w3id.org/vestlod/", "Canonical base IRI of every published URI."),
+    Setting("data_dir", "data", "Folder with source/, annotations/, links/ and catalog.yaml."),
+    Setting("ontology_dir", "ontology", "Folder with the OWL ontology and SKOS schemes."),
+    Setting("shapes_dir", "shapes", "Folder with the SHACL shapes."),
+    Setting("dist_dir", "dist", "Where `vestlod build` writes the published files."),
+    Setting("host", "127.0.0.1", "Interface `vestlod serve` binds to."),
+    Setting("port", 8000, "Port `vestlod serve` listens on.", int),
+    Setting("query_timeout", 10.0, "Seconds a SPARQL query may run before it is stopped.", float),
+    Setting("result_cap", 10000, "Maximum rows (or triples) returned by one query.", int),
+    Setting("cache_mb", 64, "Memory cap of the in-process result cache, in MiB.", int),
+    Setting("store_path", "", "Empty: in-memory store. A folder: on-disk pyoxigraph store.", str),
+    Setting(
+        "service_allowlist",
+        (),
+        "Comma-separated SPARQL endpoints a SERVICE clause may call (default: none).",
+        _list,
+    ),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+@dataclass(frozen=True)
+class Settings:
+    base_iri: str
+    data_dir: Path
+    ontology_dir: Path
+    shapes_dir: Path
+    dist_dir: Path
+    host: str
+    port: int
+    query_timeout: float
+    result_cap: int
+    cache_mb: int
+    store_path: str
+    service_allowlist: tuple[str, ...]
+
+    @property
+    def source_path(self) -> Path:
+        return self.data_dir / "source" / "annex.txt"
+
+    @property
+    def annotations_dir(self) -> Path:
+        return self.data_dir / "annotations"
+
+    @property
+    def local_origin(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def sparql_endpoint(self) -> str:
+        return self.base_iri + "sparql"
+
+
+def _coerce(setting: Setting, value: Any) -> Any:
+    if isinstance(value, str) and setting.cast is not str:
+        return setting.cast(value)
+    if setting.cast is _list and isinstance(value, list | tuple):
+        return tuple(value)
+    return value
+
+
+def load_settings(
+    overrides: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+    toml_path: Path | None = None,
+) -> Settings:
+    """Build the frozen settings; ``environ`` defaults to ``os.environ`` (tests pass their own)."""
+    env = os.environ if environ is None else environ
+    values: dict[str, Any] = {s.name: s.default for s in SETTINGS}
+
+    path = toml_path or Path(env.get("VESTLOD_CONFIG", "vestlod.toml"))
+    if path.is_file():
+        with path.open("rb") as fh:
+            table = tomllib.load(fh)
+        for key, value in table.items():
+            if key not in _BY_NAME:
+                raise ConfigError(f"{path}: unknown setting {key!r}")
+            values[key] = _coerce(_BY_NAME[key], value)
+
+    for setting in SETTINGS:
+        key = "VESTLOD_" + setting.name.upper()
+        if key in env:
+            try:
+                values[setting.name] = setting.cast(env[key])
+            except ValueError as exc:
+                raise ConfigError(f"{key}={env[key]!r}: {exc}") from exc
+
+    for key, value in (overrides or {}).items():
+        if value is None:
+            continue
+        if key not in _BY_NAME:
+            raise ConfigError(f"unknown setting {key!r}")
+        values[key] = _coerce(_BY_NAME[key], value)
+
+    base = str(values["base_iri"])
+    if not base.startswith(("http://", "https://")) or not base.endswith("/"):
+        raise ConfigError(f"base_iri must be an http(s) IRI ending in '/': {base!r}")
+
+    for name in ("data_dir", "ontology_dir", "shapes_dir", "dist_dir"):
+        values[name] = Path(values[name])
+    names = {f.name for f in fields(Settings)}
+    return Settings(**{k: v for k, v in values.items() if k in names})
