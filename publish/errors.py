@@ -9,8 +9,11 @@
     ├── StoreError               the SPARQL store failed (HTTP 502/500)
     │   ├── QuerySyntax          malformed SPARQL (HTTP 400, carries the parser's message)
     │   ├── QueryRefused         update, LOAD, outbound SERVICE (HTTP 403)
-    │   └── QueryTimeout         the time limit was reached (HTTP 503)
-    └── NotFound                 no such resource (HTTP 404)
+    │   ├── QueryTimeout         the time limit was reached (HTTP 503)
+    │   └── NotReady             no dataset is loaded yet (HTTP 503)
+    ├── NotFound                 no such resource (HTTP 404)
+    ├── NotAcceptable            no offered format matches Accept/format= (HTTP 406)
+    └── BadRequest               a protocol request is malformed, e.g. no query (HTTP 400)
 
 Callers catch classes, never strings. The CLI maps `exit_code`, the server maps `status`.
 """
@@ -73,3 +76,29 @@ class QueryTimeout(StoreError):
 
 class NotFound(VestlodError):
     status = 404
+
+
+class NotReady(StoreError):
+    """The server is up but no dataset has been loaded yet (readiness)."""
+
+    status = 503
+
+
+class NotAcceptable(VestlodError):
+    """Content negotiation found nothing; the message lists what is offered."""
+
+    status = 406
+
+
+class BadRequest(VestlodError):
+    """The HTTP request itself is malformed (not the SPARQL inside it)."""
+
+    status = 400
+
+
+class AnnotationErrors(BuildError):
+    """Every problem found in the annotations at once (what `vestlod check` reports)."""
+
+    def __init__(self, errors: list[AnnotationError]) -> None:
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors))
