@@ -1,0 +1,294 @@
+"""Query workers that can really be stopped: forked processes that inherit the loaded store.
+
+pyoxigraph has no query cancellation and a Python thread cannot be killed, so a time limit
+enforced with threads only stops the *waiting*; the query keeps a core busy until it ends (a
+COUNT over a cross product: minutes). Here each query runs in a worker process forked from the
+process that holds the store, so the in-memory store is shared copy-on-write and costs no load
+time. On timeout the worker gets SIGKILL — the kernel frees its CPU at once — and a fresh fork
+takes its place (a fork costs milliseconds; see ``make bench`` for the numbers).
+
+Design notes, each a reason:
+
+* All forks happen on one long-lived *keeper* thread per pool, and every worker sets
+  ``PR_SET_PDEATHSIG``. The kernel kills the workers when that thread ends: when the pool is
+  closed, and when the server dies by any means, so no orphan keeps computing.
+* A worker closes every inherited descriptor but its own socket, so the listening socket and
+  the other workers' pipes are never held open by a sibling, and a closed parent end means EOF.
+* The parent never runs queries on the store itself, so no engine lock can be held at a fork.
+* Waiting for a worker and talking to it happen in a thread (``anyio.to_thread``): the event
+  loop never blocks. The pool size bounds the concurrent queries; excess requests queue.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+import ctypes
+import os
+import queue
+import signal
+import socket
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+import anyio.to_thread
+
+from publish.errors import QuerySyntax, QueryTimeout, StoreError, VestlodError
+from publish.store import NotAcceptableKind, QueryRequest, QueryResult, Store
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent_thread() -> None:
+    """Ask Linux to SIGKILL this process when the thread that forked it ends."""
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
+def _close_inherited(keep: int) -> None:
+    for name in os.listdir("/proc/self/fd"):
+        fd = int(name)
+        if fd > 2 and fd != keep:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+
+_ERRORS: dict[str, type[VestlodError]] = {
+    "QuerySyntax": QuerySyntax,
+    "StoreError": StoreError,
+}
+
+
+def _serve(conn: Connection, store: Store) -> None:
+    """The worker's loop: one request in, one ``("ok", result)`` or ``("err", …)`` out."""
+    store.prepare_worker()
+    while True:
+        try:
+            request = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            reply: tuple[Any, ...] = ("ok", store.execute(request))
+        except NotAcceptableKind as exc:
+            reply = ("406", exc.kind)
+        except VestlodError as exc:
+            reply = ("err", type(exc).__name__, str(exc))
+        except Exception as exc:  # noqa: BLE001 — reported to the parent, which logs it
+            reply = ("err", "StoreError", f"{type(exc).__name__}: {exc}")
+        try:
+            conn.send(reply)
+        except (OSError, ValueError):
+            return
+
+
+@dataclass
+class Worker:
+    pid: int
+    conn: Connection
+    spawned: float
+
+    def exchange(self, request: QueryRequest, timeout: float, limit: float) -> QueryResult:
+        """Send one request and wait at most ``timeout`` s for its answer (blocking: call it
+        from a thread). Raises `QueryTimeout`; the caller must then kill this worker."""
+        self.conn.send(request)
+        if not self.conn.poll(timeout):
+            raise QueryTimeout(
+                f"the query ran longer than {limit:g} s and was stopped "
+                "(setting query_timeout)"
+            )
+        reply = self.conn.recv()
+        if reply[0] == "ok":
+            return reply[1]  # type: ignore[no-any-return]
+        if reply[0] == "406":
+            raise NotAcceptableKind(reply[1])
+        raise _ERRORS.get(reply[1], StoreError)(reply[2])
+
+    def kill(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+        self.reap()
+
+    def stop(self) -> None:
+        """Ask the worker to leave (EOF on its socket) and reap it."""
+        with contextlib.suppress(OSError):
+            self.conn.close()
+        self.reap(grace=2.0)
+
+    def reap(self, grace: float = 0.0) -> None:
+        deadline = time.monotonic() + grace
+        while True:
+            try:
+                pid, _ = os.waitpid(self.pid, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid:
+                return
+            if time.monotonic() >= deadline:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(self.pid, signal.SIGKILL)
+                with contextlib.suppress(ChildProcessError):
+                    os.waitpid(self.pid, 0)
+                return
+            time.sleep(0.01)
+
+
+class _Keeper(threading.Thread):
+    """The one thread that forks a pool's workers (see the module docstring for why)."""
+
+    def __init__(self, spawn: Callable[[], Worker]) -> None:
+        super().__init__(name="vestlod-query-keeper", daemon=True)
+        self._spawn = spawn
+        self._jobs: queue.Queue[concurrent.futures.Future[Worker] | None] = queue.Queue()
+
+    def run(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            if job.set_running_or_notify_cancel():
+                try:
+                    job.set_result(self._spawn())
+                except BaseException as exc:  # noqa: BLE001 — handed to the waiter
+                    job.set_exception(exc)
+
+    def spawn(self) -> concurrent.futures.Future[Worker]:
+        job: concurrent.futures.Future[Worker] = concurrent.futures.Future()
+        self._jobs.put(job)
+        return job
+
+    def stop(self) -> None:
+        self._jobs.put(None)
+
+
+class WorkerPool:
+    """``size`` forked workers over one store; `run` is the only way the server queries it."""
+
+    def __init__(self, store: Store, size: int, timeout: float) -> None:
+        if size < 1:
+            raise ValueError("a worker pool needs at least one worker")
+        if timeout <= 0:
+            raise ValueError("query_timeout must be positive")
+        self.store = store
+        self.size = size
+        self.timeout = timeout
+        self.closed = False
+        self.timeouts = 0
+        self._keeper = _Keeper(self._fork)
+        self._idle: asyncio.Queue[Worker] | None = None
+        self._all: dict[int, Worker] = {}
+        self._lock = threading.Lock()
+
+    def _fork(self) -> Worker:
+        parent_sock, child_sock = socket.socketpair()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover — runs in the child, measured by the server tests
+            code = 0
+            try:
+                _die_with_parent_thread()
+                parent_sock.close()
+                child_fd = child_sock.detach()
+                _close_inherited(child_fd)
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                _serve(Connection(child_fd), self.store)
+            except BaseException:  # noqa: BLE001
+                code = 1
+            finally:
+                os._exit(code)
+        child_sock.close()
+        worker = Worker(pid, Connection(parent_sock.detach()), time.monotonic())
+        with self._lock:
+            self._all[pid] = worker
+        return worker
+
+    def _spawn_blocking(self) -> Worker:
+        return self._keeper.spawn().result()
+
+    async def start(self) -> None:
+        """Fork all workers (off the event loop) and make them available."""
+        self._keeper.start()
+        self._idle = asyncio.Queue()
+        for _ in range(self.size):
+            worker = await anyio.to_thread.run_sync(self._spawn_blocking)
+            self._idle.put_nowait(worker)
+
+    @property
+    def pids(self) -> tuple[int, ...]:
+        with self._lock:
+            return tuple(self._all)
+
+    async def run(self, request: QueryRequest) -> QueryResult:
+        """Run one query in a worker with the pool's time limit, queueing if all are busy.
+
+        Time spent waiting for a free worker counts against the same limit, so an overloaded
+        server answers 503 promptly instead of piling up requests.
+        """
+        if self._idle is None or self.closed:
+            raise StoreError("the query workers are not running")
+        started = time.monotonic()
+        try:
+            worker = await asyncio.wait_for(self._idle.get(), self.timeout)
+        except TimeoutError:
+            raise QueryTimeout(
+                f"all {self.size} query workers stayed busy for {self.timeout:g} s; "
+                "try again later"
+            ) from None
+        remaining = max(self.timeout - (time.monotonic() - started), 0.001)
+        replace = False
+        try:
+            return await anyio.to_thread.run_sync(worker.exchange, request, remaining, self.timeout)
+        except QueryTimeout:
+            replace = True
+            self.timeouts += 1
+            raise
+        except (EOFError, OSError, ConnectionError) as exc:
+            replace = True
+            raise StoreError(f"a query worker died ({type(exc).__name__})") from None
+        finally:
+            await self._release(worker, replace)
+
+    async def _release(self, worker: Worker, replace: bool) -> None:
+        if replace or self.closed:
+            with self._lock:
+                self._all.pop(worker.pid, None)
+            await anyio.to_thread.run_sync(worker.kill if replace else worker.stop)
+            if self.closed:
+                self._finish_if_empty()
+                return
+            worker = await anyio.to_thread.run_sync(self._spawn_blocking)
+        assert self._idle is not None
+        self._idle.put_nowait(worker)
+
+    async def close(self) -> None:
+        """Stop taking queries; idle workers leave now, busy ones when their query ends."""
+        self.closed = True
+        idle: list[Worker] = []
+        if self._idle is not None:
+            while not self._idle.empty():
+                idle.append(self._idle.get_nowait())
+        with self._lock:
+            for worker in idle:
+                self._all.pop(worker.pid, None)
+        for worker in idle:
+            await anyio.to_thread.run_sync(worker.stop)
+        self._finish_if_empty()
+
+    def _finish_if_empty(self) -> None:
+        # The keeper thread must outlive busy workers: its exit SIGKILLs them (PDEATHSIG).
+        with self._lock:
+            empty = not self._all
+        if empty:
+            self._keeper.stop()
+
+    def kill_all(self) -> None:
+        """Last resort at process exit: no worker may outlive the server."""
+        self.closed = True
+        with self._lock:
+            workers = list(self._all.values())
+            self._all.clear()
+        for worker in workers:
+            worker.kill()
+        self._keeper.stop()
