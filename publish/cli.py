@@ -73,3 +73,116 @@ def coverage(data: Path | None) -> None:
         click.echo(line)
     if lines:
         sys.exit(1)
+
+
+LOCAL = "http://vestlod.local"
+
+
+@main.command()
+@click.option("--host", help="Interface to bind (default 127.0.0.1, setting host).")
+@click.option("--port", type=int, help="Port (default 8000; 0 picks a free one).")
+@click.option("--dist", type=click.Path(path_type=Path), help="Folder with vestlod.trig.")
+@click.option("--workers", type=int, help="Query worker processes (default: one per core).")
+@click.option("--timeout", type=float, help="Query time limit in seconds (default 10).")
+@click.option("--get", "get_path", help="Send one GET to this path in-process, print, exit.")
+@_errors_to_exit
+def serve(
+    host: str | None,
+    port: int | None,
+    dist: Path | None,
+    workers: int | None,
+    timeout: float | None,
+    get_path: str | None,
+) -> None:
+    """Serve /sparql (SPARQL 1.1 Protocol, read-only) and its query UI over dist/."""
+    import socket
+
+    import uvicorn
+
+    from publish.server import create_app
+    from publish.store import load_store
+
+    settings = load_settings(
+        {
+            "host": host,
+            "port": port,
+            "dist_dir": dist,
+            "query_workers": workers,
+            "query_timeout": timeout,
+        }
+    )
+    store = load_store(settings.dist_dir, settings.store_path)  # fail here, not on a request
+    app = create_app(settings, store)
+    if get_path:
+        import asyncio
+
+        import httpx
+
+        async def get_once() -> httpx.Response:
+            async with app.router.lifespan_context(app):
+                transport = httpx.ASGITransport(app=app)
+                async with httpx.AsyncClient(transport=transport, base_url=LOCAL) as client:
+                    return await client.get(get_path)
+
+        response = asyncio.run(get_once())
+        click.echo(response.text, nl=False)
+        sys.exit(0 if response.status_code < 400 else 1)
+
+    family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((settings.host, settings.port))
+    except OSError as exc:
+        raise click.ClickException(f"cannot bind {settings.host}:{settings.port}: {exc}") from None
+    bound = sock.getsockname()[1]
+    shown = f"[{settings.host}]" if family == socket.AF_INET6 else settings.host
+    click.echo(
+        f"vestlod: serving {store.stats.quads} quads on http://{shown}:{bound}/sparql", err=True
+    )
+    server = uvicorn.Server(uvicorn.Config(app, log_level="info", lifespan="on"))
+    server.run(sockets=[sock])
+
+
+@main.command()
+@click.argument("text", metavar="QUERY")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "tsv", "json", "xml", "turtle", "ntriples", "jsonld"]),
+    default="table",
+    show_default=True,
+    help="table/csv/tsv/json/xml for SELECT and ASK; turtle/ntriples/jsonld for graphs.",
+)
+@click.option("--dist", type=click.Path(path_type=Path), help="Folder with vestlod.trig.")
+@click.option("--timeout", type=float, help="Query time limit in seconds (default 10).")
+@_errors_to_exit
+def query(text: str, fmt: str, dist: Path | None, timeout: float | None) -> None:
+    """Run a read-only SPARQL query on the built dataset ('-' reads it from stdin)."""
+    from publish.formats import results_table
+    from publish.screening import screen
+    from publish.store import QueryRequest, load_store, prefixes_for
+    from publish.workers import query_once
+
+    settings = load_settings({"dist_dir": dist, "query_timeout": timeout})
+    if text == "-":
+        text = sys.stdin.read()
+    screen(text, settings.service_allowlist)
+    results_key = {"table": "srj", "json": "srj", "xml": "srx"}.get(fmt, fmt)
+    graph_key = fmt if fmt in ("turtle", "ntriples", "jsonld") else "turtle"
+    prefixes = prefixes_for(settings.base_iri)
+    request = QueryRequest(
+        text,
+        results_format=results_key if results_key in ("srj", "srx", "csv", "tsv") else "srj",
+        graph_format=graph_key,
+        cap=settings.result_cap,
+        prefixes=tuple(prefixes.items()),
+    )
+    store = load_store(settings.dist_dir, settings.store_path)
+    result = query_once(store, request, settings.query_timeout)
+    if fmt == "table" and result.kind != "graph":
+        click.echo(results_table(result.body, prefixes))
+    else:
+        click.echo(result.body.decode("utf-8"), nl=False)
+    if result.truncated:
+        click.echo(f"warning: result cut at {settings.result_cap} (setting result_cap)", err=True)

@@ -56,6 +56,18 @@ SETTINGS: tuple[Setting, ...] = (
         "Comma-separated SPARQL endpoints a SERVICE clause may call (default: none).",
         _list,
     ),
+    Setting("query_workers", 0, "Forked query worker processes (0: one per CPU core).", int),
+    Setting(
+        "reload_interval",
+        2.0,
+        "Seconds between checks of dist/SHA256SUMS for a new build to swap in (0: never).",
+        float,
+    ),
+    Setting(
+        "ui_assets_dir",
+        "node_modules/@zazuko/yasgui/build",
+        "Folder with the YASGUI bundle (installed by `make setup` with npm).",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -75,6 +87,9 @@ class Settings:
     cache_mb: int
     store_path: str
     service_allowlist: tuple[str, ...]
+    query_workers: int = 0
+    reload_interval: float = 2.0
+    ui_assets_dir: str = "node_modules/@zazuko/yasgui/build"
 
     @property
     def source_path(self) -> Path:

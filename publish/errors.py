@@ -14,6 +14,7 @@
     ├── NotFound                 no such resource (HTTP 404)
     ├── NotAcceptable            no offered format matches Accept/format= (HTTP 406)
     └── BadRequest               a protocol request is malformed, e.g. no query (HTTP 400)
+        └── UnsupportedMediaType a POST body of an unknown type (HTTP 415)
 
 Callers catch classes, never strings. The CLI maps `exit_code`, the server maps `status`.
 """
@@ -102,3 +103,9 @@ class AnnotationErrors(BuildError):
     def __init__(self, errors: list[AnnotationError]) -> None:
         self.errors = errors
         super().__init__("\n".join(str(e) for e in errors))
+
+
+class UnsupportedMediaType(BadRequest):
+    """A POST body of a type the protocol does not define."""
+
+    status = 415

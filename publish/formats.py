@@ -185,3 +185,46 @@ def negotiate(
             if best is None or score > best:
                 best, chosen = score, fmt
     return chosen
+
+
+def compact(iri: str, prefixes: dict[str, str]) -> str:
+    """``https://w3id.org/vestlod/id/x`` → ``vlid:x`` when a prefix covers it, else ``<iri>``."""
+    best = max(((p, ns) for p, ns in prefixes.items() if iri.startswith(ns)),
+               key=lambda item: len(item[1]), default=None)
+    if best is not None:
+        local = iri[len(best[1]):]
+        if local and all(c.isalnum() or c in "-_." for c in local):
+            return f"{best[0]}:{local}"
+    return f"<{iri}>"
+
+
+def results_table(srj: bytes, prefixes: dict[str, str], width: int = 60) -> str:
+    """SPARQL JSON results → an aligned plain-text table for a terminal (`vestlod query`)."""
+    import json
+
+    data = json.loads(srj)
+    if "boolean" in data:
+        return "true" if data["boolean"] else "false"
+    names: list[str] = data["head"]["vars"]
+
+    def cell(term: dict[str, str] | None) -> str:
+        if term is None:
+            return ""
+        if term["type"] == "uri":
+            text = compact(term["value"], prefixes)
+        elif term["type"] == "bnode":
+            text = "_:" + term["value"]
+        elif "xml:lang" in term:
+            text = f'"{term["value"]}"@{term["xml:lang"]}'
+        else:
+            text = term["value"]
+        text = " ".join(text.split())
+        return text if len(text) <= width else text[: width - 1] + "…"
+
+    rows = [[cell(b.get(n)) for n in names] for b in data["results"]["bindings"]]
+    widths = [max([len(n) + 1, *(len(r[i]) for r in rows)]) for i, n in enumerate(names)]
+    lines = [" | ".join(("?" + n).ljust(w) for n, w in zip(names, widths, strict=True))]
+    lines.append("-+-".join("-" * w for w in widths))
+    lines += [" | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
+    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(line.rstrip() for line in lines)

@@ -292,3 +292,18 @@ class WorkerPool:
         for worker in workers:
             worker.kill()
         self._keeper.stop()
+
+
+def query_once(store: Store, request: QueryRequest, timeout: float) -> QueryResult:
+    """Run one query with a real time limit outside a server (``vestlod query``)."""
+
+    async def run() -> QueryResult:
+        pool = WorkerPool(store, 1, timeout)
+        await pool.start()
+        try:
+            return await pool.run(request)
+        finally:
+            await pool.close()
+            pool.kill_all()
+
+    return asyncio.run(run())

@@ -1,0 +1,135 @@
+"""`create_app(settings, store)`: the ASGI app, built but never run here (only the CLI runs it).
+
+Stack, outermost first: ServerErrorMiddleware (FastAPI's; a bare 500) → CORS (read-only, no
+credentials) → ExceptionMiddleware with our one error map → router. The lifespan forks the
+query workers for the given store (or loads dist/ in the background when no store is given:
+``/readyz`` is 503 until then) and starts the watcher that swaps in a new build.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+from starlette.staticfiles import StaticFiles
+
+from publish.config import Settings
+from publish.errors import VestlodError
+from publish.server import sparql
+from publish.server.live import Serving
+from publish.server.ui import UI_STATIC, make_ui_renderer
+from publish.store import Store
+
+log = logging.getLogger("vestlod.server")
+
+EXPOSED_HEADERS = [
+    "ETag",
+    "Vestlod-Result-Cap",
+    "Vestlod-Result-Count",
+    "Vestlod-Result-Truncated",
+    "Vestlod-Dataset-Version",
+    "Vestlod-Cache",
+]
+
+
+async def vestlod_error(request: Request, exc: Exception) -> Response:
+    """Map our error tree to statuses in one place; messages are written for the client.
+
+    Plain text, like Fuseki and Oxigraph, so every SPARQL client shows the parser's message.
+    A 5xx from an unexpected place is logged; its text is still ours, never a traceback.
+    """
+    assert isinstance(exc, VestlodError)
+    if exc.status >= 500:
+        log.warning("%s %s: %s", request.method, request.url.path, exc)
+    headers = {"Retry-After": "1"} if exc.status == 503 else None
+    return PlainTextResponse(f"{exc}\n", status_code=exc.status, headers=headers)
+
+
+async def healthz(request: Request) -> Response:
+    """Liveness: the process answers. Never touches the store."""
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> Response:
+    """Readiness: a dataset is loaded and its workers are forked."""
+    serving: Serving = request.app.state.serving
+    live = serving.current
+    if live is None:
+        return JSONResponse(
+            {"status": "loading", "error": serving.last_error}, status_code=503
+        )
+    return JSONResponse(
+        {
+            "status": "ready",
+            "version": live.version,
+            "quads": live.store.stats.quads,
+            "graphs": list(live.store.stats.graphs),
+            "loaded_at": live.loaded_at.isoformat(),
+            "workers": live.pool.size,
+            "timeouts": live.pool.timeouts,
+            "swaps": serving.swaps,
+            "cache": {
+                "entries": len(serving.cache),
+                "bytes": serving.cache.bytes,
+                "hits": serving.cache.hits,
+                "misses": serving.cache.misses,
+            },
+        }
+    )
+
+
+def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
+    """Build the app for ``settings``; serve ``store`` if given, else load ``dist/`` at start."""
+    serving = Serving(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if store is not None:
+            await serving.swap(store)
+        else:
+            await serving.reload()
+        serving.start_watching()
+        try:
+            yield
+        finally:
+            await serving.stop()
+
+    app = FastAPI(
+        title="vestlod",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        exception_handlers={VestlodError: vestlod_error},
+    )
+    app.state.settings = settings
+    app.state.serving = serving
+    ui_assets = Path(settings.ui_assets_dir)
+    app.state.render_ui = make_ui_renderer(settings, ui_assets)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_credentials=False,
+        allow_methods=["GET", "POST", "OPTIONS"],
+        allow_headers=["Accept", "Content-Type", "If-None-Match"],
+        expose_headers=EXPOSED_HEADERS,
+        max_age=3600,
+    )
+    app.router.routes.extend(
+        [
+            Route("/healthz", healthz, methods=["GET"]),
+            Route("/readyz", readyz, methods=["GET"]),
+            *sparql.routes,
+        ]
+    )
+    app.mount("/static/vestlod", StaticFiles(directory=UI_STATIC), name="static")
+    if (ui_assets / "yasgui.min.js").is_file():
+        app.mount("/static/yasgui", StaticFiles(directory=ui_assets), name="yasgui")
+    return app

@@ -1,0 +1,119 @@
+"""The dataset being served right now, and the atomic swap to a new build.
+
+`Live` pairs a loaded store with its worker pool. `Serving` holds the current `Live`; a swap
+loads the new build aside (in a thread), forks its workers, then replaces the reference in one
+assignment on the event loop, so every request sees either the old or the new dataset, never a
+mix. The old pool finishes its in-flight queries and then leaves. A failed load leaves the old
+dataset serving and is logged. The result cache is cleared on every swap.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import anyio.to_thread
+
+from publish.config import Settings
+from publish.errors import NotReady, VestlodError
+from publish.server.cache import ResultCache
+from publish.store import Store, dist_version, load_store, prune_on_disk
+from publish.workers import WorkerPool
+
+log = logging.getLogger("vestlod.server")
+
+
+@dataclass
+class Live:
+    store: Store
+    pool: WorkerPool
+    loaded_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    @property
+    def version(self) -> str:
+        return self.store.stats.version
+
+
+def worker_count(settings: Settings) -> int:
+    return settings.query_workers or max(os.cpu_count() or 1, 1)
+
+
+class Serving:
+    """Owns the live dataset, the result cache and the watcher that notices new builds."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        loader: Callable[[], Store] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.current: Live | None = None
+        self.cache = ResultCache(settings.cache_mb * 1024 * 1024)
+        self.swaps = 0
+        self.last_error: str | None = None
+        self.last_error_version: str | None = None
+        self._loader = loader or (
+            lambda: load_store(settings.dist_dir, settings.store_path)
+        )
+        self._watcher: asyncio.Task[None] | None = None
+        self._swap_lock = asyncio.Lock()
+
+    def live(self) -> Live:
+        if self.current is None:
+            raise NotReady("the dataset is still loading; try again in a moment")
+        return self.current
+
+    async def swap(self, store: Store) -> None:
+        """Serve ``store`` from now on: fork its workers first, then switch in one step."""
+        async with self._swap_lock:
+            pool = WorkerPool(store, worker_count(self.settings), self.settings.query_timeout)
+            await pool.start()
+            old, self.current = self.current, Live(store, pool)
+            self.cache.clear()
+            self.swaps += 1
+            log.info("serving dataset %s (%d quads)", store.stats.version[:12], store.stats.quads)
+            if old is not None:
+                await old.pool.close()
+                if self.settings.store_path:
+                    prune_on_disk(Path(self.settings.store_path), store.stats.version)
+
+    async def reload(self) -> bool:
+        """Load the build in dist/ aside and swap it in; False (old data kept) on failure."""
+        try:
+            store = await anyio.to_thread.run_sync(self._loader)
+        except VestlodError as exc:
+            self.last_error = str(exc)
+            log.error("new build not loaded, still serving the old one: %s", exc)
+            return False
+        self.last_error = None
+        await self.swap(store)
+        return True
+
+    async def _watch(self, interval: float) -> None:
+        while True:
+            await asyncio.sleep(interval)
+            announced = await anyio.to_thread.run_sync(dist_version, self.settings.dist_dir)
+            current = self.current.version if self.current else None
+            if announced and announced != current and announced != self.last_error_version:
+                if not await self.reload():
+                    self.last_error_version = announced
+
+    def start_watching(self) -> None:
+        if self.settings.reload_interval > 0 and self._watcher is None:
+            self._watcher = asyncio.create_task(self._watch(self.settings.reload_interval))
+
+    async def stop(self) -> None:
+        if self._watcher is not None:
+            self._watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._watcher
+        if self.current is not None:
+            pool = self.current.pool
+            await pool.close()
+            pool.kill_all()

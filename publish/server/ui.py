@@ -1,0 +1,119 @@
+"""The query UI: YASGUI served from our own static files, prefilled with prefixes and examples.
+
+The bundle comes from npm (`@zazuko/yasgui`, pinned in package-lock.json) and is installed by
+``make setup`` into ``node_modules/`` rather than committed (it is ~1 MB of minified code). When
+it is missing, the page says so plainly and still offers a plain form that runs queries.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.requests import Request
+
+from publish.config import Settings
+from publish.store import prefixes_for
+
+HERE = Path(__file__).parent
+UI_STATIC = HERE / "static"
+UI_TEMPLATES = HERE / "templates"
+
+# Real questions about the annex. The vocabulary is the one in ontology/vestlod.ttl.
+EXAMPLES: tuple[tuple[str, str], ...] = (
+    (
+        "Strength positions per business area",
+        """SELECT ?area ?areaLabel (COUNT(DISTINCT ?position) AS ?positions)
+WHERE {
+  ?position a vl:StrengthPosition ;
+            vl:businessArea ?area .
+  OPTIONAL { ?area skos:prefLabel ?areaLabel FILTER(lang(?areaLabel) = "da") }
+}
+GROUP BY ?area ?areaLabel
+ORDER BY DESC(?positions)""",
+    ),
+    (
+        "The largest figures in the annex",
+        """PREFIX sdmx-measure: <http://purl.org/linked-data/sdmx/2009/measure#>
+SELECT ?figure ?value ?expression ?indicator
+WHERE {
+  ?figure a qb:Observation ;
+          sdmx-measure:obsValue ?value ;
+          vl:expression ?expression .
+  OPTIONAL { ?figure vl:indicator ?indicator }
+}
+ORDER BY DESC(?value)
+LIMIT 20""",
+    ),
+    (
+        "Actors per region",
+        """SELECT ?region ?regionLabel (COUNT(DISTINCT ?actor) AS ?actors)
+WHERE {
+  ?actor a vl:Actor ;
+         (org:basedAt|schema:location|dcterms:spatial)+ ?region .
+  OPTIONAL { ?region skos:prefLabel|rdfs:label ?regionLabel FILTER(lang(?regionLabel) = "da") }
+}
+GROUP BY ?region ?regionLabel
+ORDER BY DESC(?actors)""",
+    ),
+    (
+        "The sentence behind a figure",
+        """SELECT ?figure ?expression ?quote ?start ?end
+WHERE {
+  ?figure a qb:Observation ;
+          vl:expression ?expression .
+  ?annotation oa:hasBody|oa:hasTarget ?figure ;
+              (oa:hasTarget|oa:hasSelector)+ ?selector .
+  ?selector oa:exact ?quote .
+  OPTIONAL { ?annotation (oa:hasTarget|oa:hasSelector)+ [ oa:start ?start ; oa:end ?end ] }
+}
+LIMIT 20""",
+    ),
+    (
+        "Named graphs and their size",
+        """SELECT ?graph (COUNT(*) AS ?triples)
+WHERE { GRAPH ?graph { ?s ?p ?o } }
+GROUP BY ?graph
+ORDER BY ?graph""",
+    ),
+    (
+        "Find anything by label",
+        """SELECT ?thing ?label
+WHERE {
+  ?thing rdfs:label|skos:prefLabel ?label .
+  FILTER(CONTAINS(LCASE(STR(?label)), "vind"))
+}
+LIMIT 50""",
+    ),
+)
+
+
+def make_ui_renderer(settings: Settings, assets: Path) -> Callable[[Request], str]:
+    """Return ``render(request) -> html``; the Jinja environment belongs to this app only."""
+    env = Environment(
+        loader=FileSystemLoader(UI_TEMPLATES), autoescape=select_autoescape(["html"])
+    )
+    template = env.get_template("sparql.html")
+    prefixes = prefixes_for(settings.base_iri)
+    prologue = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in prefixes.items())
+    config = {
+        "endpoint": "/sparql",
+        "prefixes": prefixes,
+        "examples": [{"title": t, "query": prologue + "\n" + q} for t, q in EXAMPLES],
+    }
+    have_bundle = (assets / "yasgui.min.js").is_file()
+
+    def render(request: Request) -> str:
+        return template.render(
+            have_bundle=have_bundle,
+            assets=str(assets),
+            # "<" escaped so no value can close the <script> element it is embedded in.
+            config_json=json.dumps(config).replace("<", "\\u003c"),
+            examples=config["examples"],
+            first_query=config["examples"][0]["query"],
+            endpoint=settings.sparql_endpoint,
+        )
+
+    return render
