@@ -369,7 +369,8 @@ def segment(raw: str) -> Document:
     section_id: str | None = None
     sub_id: str | None = None
     counters: dict[str, int] = {}
-    open_ids: dict[str, list[int]] = {}  # container id -> [first norm, last norm, first raw, last raw]
+    # container id -> [first norm, last norm, first raw, last raw]
+    open_ids: dict[str, list[int]] = {}
     parents: dict[str, str | None] = {}
     kinds: dict[str, str] = {}
     titles: dict[str, str] = {}

@@ -1,0 +1,146 @@
+"""Write the dataset's dumps into a fresh folder, then swap it in with one atomic rename.
+
+`dist` is a symbolic link to a sibling folder named after the content's digest
+(`dist.<sha>`); a new build is written completely beside it and the link is replaced with
+`os.replace`, which is atomic. A reader (the server, a harvester) therefore sees either the old
+dataset or the new one, never a mixture, and a failed or killed build leaves the old one served.
+
+Every serialisation is made deterministic: triples are added in sorted order, gzip carries no
+timestamp, so two builds from the same sources give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+from pyoxigraph import RdfFormat
+from rdflib import Dataset
+
+from publish.errors import BuildError
+
+#: file name -> pyoxigraph format of the dump ("trig" keeps the named graphs)
+DUMPS: dict[str, RdfFormat] = {
+    "vestlod.trig": RdfFormat.TRIG,
+    "vestlod.ttl": RdfFormat.TURTLE,
+    "vestlod.nt.gz": RdfFormat.N_TRIPLES,
+    "vestlod.jsonld": RdfFormat.JSON_LD,
+    "vestlod.rdf": RdfFormat.RDF_XML,
+}
+
+
+def _quad_key(q: ox.Quad) -> tuple[str, str, str, str]:
+    return (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))
+
+
+def _triple_key(t: ox.Triple) -> tuple[str, str, str]:
+    return (str(t.subject), str(t.predicate), str(t.object))
+
+
+def to_quads(ds: Dataset) -> list[ox.Quad]:
+    """The dataset as pyoxigraph quads in one fixed order (graph, subject, predicate, object)."""
+    nquads = ds.serialize(format="nquads", encoding="utf-8")
+    quads = set(ox.parse(nquads, format=RdfFormat.N_QUADS))
+    return sorted(quads, key=_quad_key)
+
+
+def prefixes_of(ds: Dataset, quads: list[ox.Quad]) -> dict[str, str]:
+    """The bound prefixes the data actually uses, sorted by prefix."""
+    used: set[str] = set()
+    for q in quads:
+        for term in (q.subject, q.predicate, q.object, q.graph_name):
+            if isinstance(term, ox.NamedNode):
+                used.add(term.value)
+            elif isinstance(term, ox.Literal):
+                used.add(term.datatype.value)
+    out: dict[str, str] = {}
+    for prefix, ns in sorted(ds.namespaces()):
+        if prefix and prefix not in ("xml",) and any(iri.startswith(str(ns)) for iri in used):
+            out[prefix] = str(ns)
+    return out
+
+
+def serialise(ds: Dataset) -> dict[str, bytes]:
+    """Every dump as bytes (pure: no disk). Serialised by Oxigraph from sorted input, which
+    makes the output byte-identical for the same triples (rdflib's serialisers order graphs and
+    namespaces by hash)."""
+    quads = to_quads(ds)
+    prefixes = prefixes_of(ds, quads)
+    triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads},
+                     key=_triple_key)
+    out: dict[str, bytes] = {}
+    for name, fmt in DUMPS.items():
+        if fmt == RdfFormat.TRIG:
+            data = ox.serialize(quads, format=fmt, prefixes=prefixes)
+        elif fmt == RdfFormat.N_TRIPLES:
+            data = gzip.compress(ox.serialize(triples, format=fmt), compresslevel=9, mtime=0)
+        elif fmt == RdfFormat.JSON_LD:
+            data = ox.serialize(triples, format=fmt)
+        else:
+            data = ox.serialize(triples, format=fmt, prefixes=prefixes)
+        assert data is not None
+        out[name] = data
+    return out
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def write_dumps(
+    ds: Dataset, out: Path, extra: dict[str, str | bytes] | None = None
+) -> dict[str, str]:
+    """Write all dumps (plus `extra` files) aside, then atomically point `out` at them."""
+    files = serialise(ds)
+    for name, content in (extra or {}).items():
+        files[name] = content.encode("utf-8") if isinstance(content, str) else content
+    digests = {name: sha256(data) for name, data in sorted(files.items())}
+    sums = "".join(f"{digest}  {name}\n" for name, digest in digests.items())
+    version = sha256(sums.encode())[:16]
+    publish_files(out, files, sums, version)
+    return digests
+
+
+def publish_files(out: Path, files: dict[str, bytes], sums: str, version: str) -> None:
+    out = out.absolute()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.exists() and not out.is_symlink():
+        if any(out.iterdir()):
+            # An older layout (a plain folder): move it aside once, keep it as the previous build.
+            legacy = out.with_name(f"{out.name}.legacy")
+            shutil.rmtree(legacy, ignore_errors=True)
+            out.rename(legacy)
+        else:
+            out.rmdir()
+    target = out.with_name(f"{out.name}.{version}")
+    tmp = out.with_name(f".{out.name}.{version}.tmp-{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    try:
+        for name, data in files.items():
+            (tmp / name).write_bytes(data)
+        (tmp / "SHA256SUMS").write_text(sums, encoding="utf-8")
+        for path in tmp.iterdir():
+            with path.open("rb") as fh:
+                os.fsync(fh.fileno())
+        if target.exists():
+            shutil.rmtree(target)
+        tmp.rename(target)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise BuildError(f"cannot write {target}: {exc}") from exc
+    previous = os.readlink(out) if out.is_symlink() else None
+    link_tmp = out.with_name(f".{out.name}.link-{os.getpid()}")
+    if link_tmp.is_symlink() or link_tmp.exists():
+        link_tmp.unlink()
+    link_tmp.symlink_to(target.name)
+    os.replace(link_tmp, out)  # the atomic step
+    # keep the current and the previous build, remove older ones
+    keep = {target.name, previous}
+    for sibling in out.parent.glob(f"{out.name}.*"):
+        if sibling.is_dir() and sibling.name not in keep and not sibling.name.endswith(".legacy"):
+            shutil.rmtree(sibling, ignore_errors=True)

@@ -1,0 +1,474 @@
+"""Turn the segmented annex and its annotations into one RDF dataset with four named graphs.
+
+* ``graph/vocabulary``: the ontology and the static SKOS schemes from ``ontology/``;
+* ``graph/data``: the document and its segments, business areas' concepts, actors, strength
+  positions, challenges, focus areas, figures (RDF Data Cube) and relations;
+* ``graph/provenance``: one Web Annotation per supporting span (TextQuoteSelector +
+  TextPositionSelector into the annex), the build as a ``prov:Activity`` and where each resource
+  was curated;
+* ``graph/metadata``: a short description of the dataset (VoID/DCAT; the catalog issue extends it).
+
+No blank nodes anywhere: every node has an IRI derived from curated ids or source offsets, so two
+builds from the same sources give the same triples and dumps. The module is pure apart from
+reading the vocabulary files it is given.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from pathlib import Path
+
+import yaml
+from rdflib import Dataset, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
+
+from publish import __version__
+from publish.annotations import Annotations, Figure, Relation, Span, Statement
+from publish.config import Settings
+from publish.errors import BuildError
+from publish.source import Document, Segment
+from publish.uris import Uris
+
+OA = Namespace("http://www.w3.org/ns/oa#")
+QB = Namespace("http://purl.org/linked-data/cube#")
+SCHEMA = Namespace("https://schema.org/")
+DOCO = Namespace("http://purl.org/spar/doco/")
+CNT = Namespace("http://www.w3.org/2011/content#")
+VOID = Namespace("http://rdfs.org/ns/void#")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+SDMX_DIM = Namespace("http://purl.org/linked-data/sdmx/2009/dimension#")
+SDMX_ATT = Namespace("http://purl.org/linked-data/sdmx/2009/attribute#")
+SDMX_MEA = Namespace("http://purl.org/linked-data/sdmx/2009/measure#")
+NUTS = Namespace("http://data.europa.eu/nuts/code/")
+
+PREFIXES = {
+    "vl": None,  # bound per base IRI
+    "skos": SKOS, "rdfs": RDFS, "owl": OWL, "dcterms": DCTERMS, "dcat": DCAT, "foaf": FOAF,
+    "org": ORG, "prov": PROV, "oa": OA, "qb": QB, "schema": SCHEMA, "doco": DOCO, "cnt": CNT,
+    "void": VOID, "spdx": SPDX, "xsd": XSD, "sdmx-dimension": SDMX_DIM,
+    "sdmx-attribute": SDMX_ATT, "sdmx-measure": SDMX_MEA,
+}
+
+#: schema.org class per actor type (ORG classes are chosen by kind below)
+SCHEMA_TYPES = {
+    "company": "Corporation", "university": "CollegeOrUniversity",
+    "university-college": "CollegeOrUniversity", "school": "EducationalOrganization",
+    "university-unit": "ResearchOrganization", "gts-institute": "ResearchOrganization",
+    "research-centre": "ResearchOrganization", "knowledge-centre": "ResearchOrganization",
+    "regional-authority": "GovernmentOrganization", "growth-forum": "GovernmentOrganization",
+    "ministry": "GovernmentOrganization", "public-agency": "GovernmentOrganization",
+    "statistics-office": "GovernmentOrganization", "fund": "FundingScheme",
+    "programme": "Project", "project": "Project", "initiative": "Project",
+    "partnership": "Project", "event": "Event", "report": "Report", "website": "WebSite",
+    "test-facility": "Place", "place": "Place", "science-park": "Place",
+}
+COLLABORATIONS = {"cluster-organisation", "innovation-network", "network", "partnership"}
+SEGMENT_CLASSES = {
+    "document": DOCO.Document if False else FOAF.Document,
+    "area": DOCO.Chapter, "section": DOCO.Section, "subsection": DOCO.Section,
+    "paragraph": DOCO.Paragraph, "item": DOCO.Paragraph, "sentence": DOCO.Sentence,
+    "footnote": DOCO.Footnote,
+}
+SEGMENT_PATHS = {
+    "area": "section", "section": "section", "subsection": "section", "paragraph": "paragraph",
+    "item": "paragraph", "sentence": "sentence", "footnote": "footnote",
+}
+SEGMENT_NAMES = {
+    "paragraph": ("Afsnit", "Paragraph"), "item": ("Punkt", "List item"),
+    "sentence": ("Sætning", "Sentence"), "footnote": ("Fodnote", "Footnote"),
+}
+QUALIFIER_SLUGS = {
+    "ca.": "ca", "omkring": "omkring", "godt": "godt", "knap": "knap", "over": "over",
+    "mere end": "mere-end", "mindst": "mindst", "godt og vel": "godt-og-vel", "op til": "op-til",
+}
+LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
+DOCUMENT_SLUG = "bilag-styrket-vestdansk-samarbejde"
+
+
+def _da_en(graph: Graph, node: URIRef, labels: dict[str, str], *props: URIRef) -> None:
+    for prop in props:
+        for lang in ("da", "en"):
+            if lang in labels:
+                graph.add((node, prop, Literal(labels[lang], lang=lang)))
+
+
+class _Builder:
+    def __init__(self, doc: Document, ann: Annotations, settings: Settings,
+                 headings: dict[str, str], source_sha256: str, inputs_sha256: str) -> None:
+        self.doc = doc
+        self.ann = ann
+        self.settings = settings
+        self.u = Uris(settings.base_iri)
+        self.vl = self.u.vl
+        self.headings = headings
+        self.source_sha256 = source_sha256
+        self.ds = Dataset()
+        self.vocab = self.ds.graph(self.u.graph("vocabulary"))
+        self.data = self.ds.graph(self.u.graph("data"))
+        self.prov = self.ds.graph(self.u.graph("provenance"))
+        self.meta = self.ds.graph(self.u.graph("metadata"))
+        self.document = self.u.id("document", DOCUMENT_SLUG)
+        self.activity = self.u.id("activity", "build-" + inputs_sha256[:16])
+        self.sentences = doc.of_kind("sentence")
+        self.relation_properties: dict[str, URIRef] = {}
+
+    # ------------------------------------------------------------------ helpers
+
+    def english(self, title: str) -> str:
+        if title not in self.headings:
+            raise BuildError(
+                f"data/source/headings.yaml: no English title for the heading {title!r}"
+            )
+        return self.headings[title]
+
+    def segment_iri(self, seg: Segment) -> URIRef:
+        if seg.kind == "document":
+            return self.document
+        if seg.kind == "footnote":
+            return self.u.id("footnote", str(seg.number))
+        return self.u.id(SEGMENT_PATHS[seg.kind], seg.id)
+
+    def add_selectors(self, graph: Graph, node: URIRef, start: int, end: int,
+                      quote: Span | None) -> None:
+        """`node` is a oa:SpecificResource of the annex with position (and quote) selectors."""
+        graph.add((node, RDF.type, OA.SpecificResource))
+        graph.add((node, OA.hasSource, self.document))
+        pos = URIRef(str(node).split("#")[0] + "#position")
+        graph.add((node, OA.hasSelector, pos))
+        graph.add((pos, RDF.type, OA.TextPositionSelector))
+        graph.add((pos, OA.start, Literal(start, datatype=XSD.nonNegativeInteger)))
+        graph.add((pos, OA.end, Literal(end, datatype=XSD.nonNegativeInteger)))
+        if quote is not None:
+            q = URIRef(str(node).split("#")[0] + "#quote")
+            graph.add((node, OA.hasSelector, q))
+            graph.add((q, RDF.type, OA.TextQuoteSelector))
+            graph.add((q, OA.exact, Literal(quote.exact)))
+            graph.add((q, OA.prefix, Literal(quote.prefix)))
+            graph.add((q, OA.suffix, Literal(quote.suffix)))
+
+    def support(self, body: URIRef, span: Span, kind: str, slug: str,
+                motivation: URIRef) -> URIRef:
+        """A Web Annotation tying `body` to the words that support it; returns the target."""
+        ann = self.u.id("annotation", f"{kind}-{slug}-{span.start}-{span.end}")
+        target = URIRef(str(ann) + "#target")
+        self.prov.add((ann, RDF.type, OA.Annotation))
+        self.prov.add((ann, OA.motivatedBy, motivation))
+        self.prov.add((ann, OA.hasBody, body))
+        self.prov.add((ann, OA.hasTarget, target))
+        self.prov.add((ann, PROV.wasGeneratedBy, self.activity))
+        self.prov.add((ann, RDFS.label, Literal(f"Belæg for {slug}: »{span.text}«", lang="da")))
+        self.prov.add((ann, RDFS.label, Literal(f"Evidence for {slug}: “{span.text}”", lang="en")))
+        self.add_selectors(self.prov, target, span.start, span.end, span)
+        sentence = self.doc.smallest_containing(
+            span.start, span.end, ("sentence", "footnote", "paragraph", "item")
+        )
+        if sentence is not None:
+            self.prov.add((target, DCTERMS.isPartOf, self.segment_iri(sentence)))
+        self.data.add((body, PROV.wasDerivedFrom, target))
+        return target
+
+    def curated(self, node: URIRef, path: str, line: int) -> None:
+        self.prov.add((node, self.vl.curatedAt, Literal(f"{path}:{line}")))
+        self.prov.add((node, PROV.wasGeneratedBy, self.activity))
+
+    def area(self, slug: str) -> URIRef:
+        return self.u.id("area", slug)
+
+    def actor(self, ident: str) -> URIRef:
+        a = self.ann.actors[ident]
+        return self.u.actor(a.kind, a.id)
+
+    # ------------------------------------------------------------------ parts
+
+    def vocabulary(self, files: Iterable[Path]) -> None:
+        for path in files:
+            self.vocab.parse(path, format="turtle", publicID=self.settings.base_iri)
+        for concept, prop in self.vocab.subject_objects(self.vl.property):
+            slug = str(concept).rsplit("/", 1)[-1]
+            self.relation_properties[slug] = URIRef(prop)
+
+    def document_structure(self) -> None:
+        g, d = self.data, self.document
+        g.add((d, RDF.type, FOAF.Document))
+        g.add((d, RDF.type, SCHEMA.Report))
+        g.add((d, RDF.type, CNT.ContentAsText))
+        title = {"da": self.doc.title, "en": self.english(self.doc.title)}
+        _da_en(g, d, title, RDFS.label, DCTERMS.title)
+        g.add((d, DCTERMS.language, URIRef("http://publications.europa.eu/resource/authority/language/DAN")))
+        g.add((d, CNT.chars, Literal(self.doc.raw)))
+        g.add((d, CNT.characterEncoding, Literal("UTF-8")))
+        g.add((d, SCHEMA.sha256, Literal(self.source_sha256)))
+        g.add((d, DCTERMS.extent, Literal(len(self.doc.raw), datatype=XSD.nonNegativeInteger)))
+        for region in ("DK03", "DK04", "DK05"):
+            g.add((d, DCTERMS.spatial, NUTS[region]))
+        position: dict[str, int] = {}
+        for seg in self.doc.segments:
+            if seg.kind == "document":
+                continue
+            node = self.segment_iri(seg)
+            g.add((node, RDF.type, SEGMENT_CLASSES[seg.kind]))
+            parent = self.document if seg.parent in (None, "bilag") else self.u.id(
+                SEGMENT_PATHS[self.doc.by_id(seg.parent).kind], seg.parent
+            )
+            g.add((node, DCTERMS.isPartOf, parent))
+            g.add((parent, DCTERMS.hasPart, node))
+            position[seg.parent or ""] = position.get(seg.parent or "", 0) + 1
+            g.add((node, SCHEMA.position, Literal(position[seg.parent or ""])))
+            quote = None
+            if seg.kind in ("paragraph", "item", "sentence", "footnote"):
+                quote = Span(seg.start, seg.end, self.doc.raw[seg.start:seg.end],
+                             self.doc.raw[max(0, seg.start - 32):seg.start],
+                             self.doc.raw[seg.end:seg.end + 32], seg.text,
+                             seg.norm_start, seg.norm_end)
+            self.add_selectors(g, node, seg.start, seg.end, quote)
+            if seg.kind in ("area", "section", "subsection"):
+                assert seg.title is not None
+                labels = {"da": seg.title, "en": self.english(seg.title)}
+                if seg.kind != "area":
+                    area = self.doc.by_id(seg.id.split("-")[0]) if False else None
+                    del area
+                _da_en(g, node, labels, RDFS.label, DCTERMS.title)
+                if seg.kind == "area":
+                    g.add((self.area(seg.id), SCHEMA.subjectOf, node))
+            else:
+                g.add((node, RDF.value, Literal(seg.text, lang="da")))
+                da, en = SEGMENT_NAMES[seg.kind]
+                ref = seg.id if seg.kind != "footnote" else str(seg.number)
+                _da_en(g, node, {"da": f"{da} {ref}", "en": f"{en} {ref}"}, RDFS.label)
+        for ref in self.doc.footnote_refs:
+            para = self.u.id("paragraph", ref.segment)
+            g.add((para, DCTERMS.references, self.u.id("footnote", str(ref.number))))
+
+    def actors(self) -> None:
+        g = self.data
+        for a in self.ann.actors.values():
+            node = self.u.actor(a.kind, a.id)
+            g.add((node, RDF.type, self.vl.Actor))
+            if a.kind in ("org", "region", "initiative"):
+                g.add((node, RDF.type, ORG.Organization))
+                org_class = (ORG.OrganizationalCollaboration if a.type in COLLABORATIONS
+                             else ORG.FormalOrganization)
+                g.add((node, RDF.type, org_class))
+            if a.kind == "initiative":
+                g.add((node, RDF.type, PROV.Activity))
+            if a.kind == "place":
+                g.add((node, RDF.type, DCTERMS.Location))
+            if a.kind == "work":
+                g.add((node, RDF.type, FOAF.Document))
+            schema_type = SCHEMA_TYPES.get(a.type, "Organization")
+            if a.kind == "facility":
+                schema_type = "Place"
+            g.add((node, RDF.type, SCHEMA[schema_type]))
+            g.add((node, DCTERMS.type, self.u.id("actor-type", a.type)))
+            _da_en(g, node, a.label, SKOS.prefLabel, RDFS.label)
+            _da_en(g, node, a.description, DCTERMS.description)
+            for name in sorted(set(a.names) - set(a.label.values())):
+                g.add((node, SKOS.altLabel, Literal(name)))
+            if a.kind == "region":
+                nuts = {"region-nordjylland": "DK05", "region-midtjylland": "DK04",
+                        "region-syddanmark": "DK03"}.get(a.id)
+                if nuts:
+                    g.add((node, DCTERMS.spatial, NUTS[nuts]))
+            if a.part_of:
+                parent = self.actor(a.part_of)
+                g.add((node, ORG.unitOf if a.kind in ("org", "region") else DCTERMS.isPartOf,
+                       parent))
+                if a.kind in ("org", "region"):
+                    g.add((parent, ORG.hasUnit, node))
+            if a.located_in:
+                g.add((node, SCHEMA.location, self.actor(a.located_in)))
+            for span in a.mentions:
+                self.support(node, span, "mention", a.id, OA.identifying)
+            for span in a.quotes:
+                self.support(node, span, "quote", a.id, OA.describing)
+            self.curated(node, a.origin.path, a.origin.line)
+
+    def statements(self) -> None:
+        classes = {"strength_positions": (self.vl.StrengthPosition, "strength-position",
+                                          "strength-positions"),
+                   "challenges": (self.vl.Challenge, "challenge", "challenges"),
+                   "focus_areas": (self.vl.FocusArea, "focus-area", "focus-areas")}
+        for section, (cls, kind, scheme) in classes.items():
+            table: dict[str, Statement] = getattr(self.ann, section)
+            for st in table.values():
+                node = self.u.id(kind, st.id)
+                g = self.data
+                g.add((node, RDF.type, cls))
+                g.add((node, RDF.type, SKOS.Concept))
+                g.add((node, SKOS.inScheme, self.u.id("scheme", scheme)))
+                g.add((node, self.vl.businessArea, self.area(st.area)))
+                _da_en(g, node, st.label, SKOS.prefLabel, RDFS.label)
+                _da_en(g, node, st.description, SKOS.definition)
+                g.add((node, SKOS.scopeNote, Literal(st.span.text, lang="da")))
+                self.support(node, st.span, kind, st.id, OA.describing)
+                self.curated(node, st.origin.path, st.origin.line)
+
+    def figures(self) -> None:
+        g = self.data
+        dataset = self.u.id("dataset", "figures")
+        g.add((dataset, RDF.type, QB.DataSet))
+        g.add((dataset, QB.structure, self.vl.figuresStructure))
+        _da_en(g, dataset, {"da": "Bilagets tal", "en": "The annex's figures"},
+               RDFS.label, DCTERMS.title)
+        for ind in self.ann.indicators.values():
+            node = self.u.id("indicator", ind.id)
+            g.add((node, RDF.type, self.vl.Indicator))
+            g.add((node, RDF.type, SKOS.Concept))
+            g.add((node, SKOS.inScheme, self.u.id("scheme", "indicators")))
+            _da_en(g, node, ind.label, SKOS.prefLabel, RDFS.label)
+            _da_en(g, node, ind.description, SKOS.definition)
+            self.curated(node, ind.origin.path, ind.origin.line)
+        for fig in self.ann.figures.values():
+            self.figure(dataset, fig)
+
+    def figure(self, dataset: URIRef, fig: Figure) -> None:
+        g = self.data
+        node = self.u.id("figure", fig.id)
+        g.add((node, RDF.type, QB.Observation))
+        g.add((node, QB.dataSet, dataset))
+        g.add((node, self.vl.businessArea, self.area(fig.area)))
+        g.add((node, self.vl.indicator, self.u.id("indicator", fig.indicator)))
+        g.add((node, SDMX_MEA.obsValue, Literal(fig.value, datatype=XSD.decimal)))
+        unit = "dkk" if fig.unit == "DKK" else fig.unit
+        g.add((node, SDMX_ATT.unitMeasure, self.u.id("unit", unit)))
+        if fig.qualifier:
+            g.add((node, self.vl.qualifier,
+                   self.u.id("qualifier", QUALIFIER_SLUGS[fig.qualifier])))
+        if fig.low is not None and fig.high is not None:
+            g.add((node, SCHEMA.minValue, Literal(fig.low, datatype=XSD.decimal)))
+            g.add((node, SCHEMA.maxValue, Literal(fig.high, datatype=XSD.decimal)))
+        if fig.year is not None:
+            g.add((node, SDMX_DIM.refPeriod, Literal(str(fig.year), datatype=XSD.gYear)))
+        if fig.scope:
+            g.add((node, SDMX_DIM.refArea, self.actor(fig.scope)))
+        if fig.subject:
+            g.add((node, DCTERMS.subject, self.actor(fig.subject)))
+        g.add((node, self.vl.expression, Literal(fig.expression.text, lang="da")))
+        _da_en(g, node, fig.label, SKOS.prefLabel, RDFS.label)
+        _da_en(g, node, fig.description, DCTERMS.description)
+        self.support(node, fig.span, "figure", fig.id, OA.describing)
+        self.curated(node, fig.origin.path, fig.origin.line)
+
+    def relations(self) -> None:
+        g = self.data
+        for rel in self.ann.relations.values():
+            self.relation(g, rel)
+
+    def relation(self, g: Graph, rel: Relation) -> None:
+        node = self.u.id("relation", rel.id)
+        subject, obj = self.actor(rel.subject), self.actor(rel.object)
+        prop = self.relation_properties.get(rel.relation)
+        if prop is None:
+            raise BuildError(f"ontology/schemes/relation-types.ttl: no vl:property for "
+                             f"{rel.relation!r}")
+        g.add((subject, prop, obj))
+        g.add((node, RDF.type, RDF.Statement))
+        g.add((node, RDF.subject, subject))
+        g.add((node, RDF.predicate, prop))
+        g.add((node, RDF.object, obj))
+        g.add((node, DCTERMS.type, self.u.id("relation-type", rel.relation)))
+        if rel.year is not None:
+            g.add((node, DCTERMS.date, Literal(str(rel.year), datatype=XSD.gYear)))
+        s_lab, o_lab = self.ann.actors[rel.subject].label, self.ann.actors[rel.object].label
+        rel_labels = {
+            lang: str(self.vocab.value(self.u.id("relation-type", rel.relation), SKOS.prefLabel,
+                                       any=True) or rel.relation)
+            for lang in ("da", "en")
+        }
+        for lang in ("da", "en"):
+            for lit in self.vocab.objects(self.u.id("relation-type", rel.relation),
+                                          SKOS.prefLabel):
+                if isinstance(lit, Literal) and lit.language == lang:
+                    rel_labels[lang] = str(lit)
+        labels = rel.label or {
+            lang: f"{s_lab[lang]} {rel_labels[lang]} {o_lab[lang]}"
+            + (f" ({rel.year})" if rel.year else "")
+            for lang in ("da", "en")
+        }
+        _da_en(g, node, labels, SKOS.prefLabel, RDFS.label)
+        self.support(node, rel.span, "relation", rel.id, OA.describing)
+        self.curated(node, rel.origin.path, rel.origin.line)
+
+    def provenance(self, inputs: dict[str, str]) -> None:
+        p, act = self.prov, self.activity
+        p.add((act, RDF.type, PROV.Activity))
+        _da_en(p, act, {"da": "Opbygning af vestlod-datasættet",
+                        "en": "Build of the vestlod dataset"}, RDFS.label)
+        p.add((act, PROV.used, self.document))
+        software = self.u.id("software", "vestlod-" + __version__.replace(".", "-"))
+        p.add((act, PROV.wasAssociatedWith, software))
+        p.add((software, RDF.type, PROV.SoftwareAgent))
+        _da_en(p, software, {"da": f"vestlod {__version__}", "en": f"vestlod {__version__}"},
+               RDFS.label)
+        for name, digest in sorted(inputs.items()):
+            p.add((act, PROV.used, Literal(f"{name} sha256:{digest}")))
+        for graph_name in ("data", "provenance", "metadata"):
+            p.add((self.u.graph(graph_name), PROV.wasGeneratedBy, act))
+        p.add((self.u.graph("data"), PROV.wasDerivedFrom, self.document))
+
+    def metadata(self) -> None:
+        m, u = self.meta, self.u
+        ds = u.id("dataset", "vestlod")
+        m.add((ds, RDF.type, VOID.Dataset))
+        m.add((ds, RDF.type, DCAT.Dataset))
+        _da_en(m, ds, {"da": "Styrket vestdansk samarbejde som linked data",
+                       "en": "Stronger West Danish cooperation as linked data"},
+               DCTERMS.title, RDFS.label)
+        _da_en(m, ds, {
+            "da": "Bilaget til aftalen om styrket vestdansk samarbejde mellem Region Nordjylland, "
+                  "Region Midtjylland og Region Syddanmark som linked open data: "
+                  "forretningsområder, styrkepositioner, aktører, tal og relationer med "
+                  "henvisning til bilagets egne ord.",
+            "en": "The annex to the agreement on stronger West Danish cooperation between the "
+                  "North Denmark Region, the Central Denmark Region and the Region of Southern "
+                  "Denmark as linked open data: business areas, strength positions, actors, "
+                  "figures and relations, each traced to the annex's own words.",
+        }, DCTERMS.description)
+        m.add((ds, DCTERMS.license, LICENSE))
+        m.add((ds, DCTERMS.source, self.document))
+        m.add((ds, VOID.uriSpace, Literal(u.base + "id/")))
+        m.add((ds, VOID.sparqlEndpoint, URIRef(self.settings.sparql_endpoint)))
+        m.add((ds, VOID.vocabulary, u.ontology))
+        m.add((ds, DCTERMS.conformsTo, u.ontology))
+        m.add((ds, URIRef(str(DCAT) + "version"), Literal(__version__)))
+        for lang in ("DAN", "ENG"):
+            m.add((ds, DCTERMS.language,
+                   URIRef(f"http://publications.europa.eu/resource/authority/language/{lang}")))
+
+
+def read_headings(path: Path) -> dict[str, str]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    return {str(k): str(v) for k, v in (data or {}).items()}
+
+
+def vocabulary_files(settings: Settings) -> list[Path]:
+    return [settings.ontology_dir / "vestlod.ttl",
+            *sorted((settings.ontology_dir / "schemes").glob("*.ttl"))]
+
+
+def input_digests(settings: Settings) -> dict[str, str]:
+    """sha256 of every file the build reads, keyed by path relative to the project."""
+    paths = [settings.source_path, settings.source_path.parent / "headings.yaml",
+             *sorted(settings.annotations_dir.glob("*.yaml")), *vocabulary_files(settings)]
+    return {p.as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in paths
+            if p.is_file()}
+
+
+def build_dataset(doc: Document, ann: Annotations, settings: Settings) -> Dataset:
+    """The whole dataset, four named graphs, no blank nodes."""
+    inputs = input_digests(settings)
+    combined = hashlib.sha256("".join(f"{k}{v}" for k, v in sorted(inputs.items())).encode())
+    b = _Builder(doc, ann, settings, read_headings(settings.source_path.parent / "headings.yaml"),
+                 hashlib.sha256(doc.raw.encode("utf-8")).hexdigest(), combined.hexdigest())
+    b.vocabulary(vocabulary_files(settings))
+    b.document_structure()
+    b.actors()
+    b.statements()
+    b.figures()
+    b.relations()
+    b.provenance(inputs)
+    b.metadata()
+    for prefix, ns in PREFIXES.items():
+        b.ds.bind(prefix, ns if ns is not None else b.vl, override=True)
+    return b.ds
