@@ -210,7 +210,7 @@ def test_service_to_a_host_not_allowlisted_is_refused_without_any_request(
     queries = [
         f"SELECT * WHERE {{ SERVICE <{endpoint}> {{ ?s ?p ?o }} }}",
         f"PREFIX e: <http://127.0.0.1:{port}/> "
-        "SELECT * {{ SERVICE SILENT e:sparql {{ ?s ?p ?o }} }}",
+        f"SELECT * {{ SERVICE SILENT e:sparql {{ ?s ?p ?o }} }}",
         f"SELECT * WHERE {{ \\u0053ERVICE <{endpoint}> {{ ?s ?p ?o }} }}",
     ]
     for query in queries:
