@@ -52,9 +52,9 @@ FORMATS: tuple[Format, ...] = (
     Format("ntriples", "N-Triples", "rdf", "application/n-triples", ".nt", "nt",
            RdfFormat.N_TRIPLES, ("text/plain",), ("ntriples", "nt", "n-triples")),
     Format("jsonld", "JSON-LD", "rdf", "application/ld+json", ".jsonld", "json-ld",
-           RdfFormat.JSON_LD, (), ("jsonld", "json-ld")),
+           RdfFormat.JSON_LD, (), ("jsonld", "json-ld", "json")),
     Format("rdfxml", "RDF/XML", "rdf", "application/rdf+xml", ".rdf", "xml",
-           RdfFormat.RDF_XML, (), ("rdfxml", "rdf", "rdf/xml")),
+           RdfFormat.RDF_XML, (), ("rdfxml", "rdf", "rdf/xml", "xml")),
     Format("trig", "TriG", "rdf", "application/trig", ".trig", "trig", RdfFormat.TRIG,
            (), ("trig",)),
     Format("nquads", "N-Quads", "rdf", "application/n-quads", ".nq", "nquads",
@@ -171,19 +171,23 @@ def negotiate(
     best: tuple[float, int, int, int] | None = None
     chosen: Format | None = None
     for position, fmt in enumerate(offered):
-        for media_type in (fmt.media_type, *fmt.aliases):
-            match: tuple[int, _Range] | None = None
-            for rng in ranges:
-                spec = rng.matches(media_type)
-                if spec and (match is None or spec > match[0]):
-                    match = (spec, rng)
-            if match is None or match[1].q <= 0:
-                continue
-            spec, rng = match
-            # Higher q wins; then an exact mention over a wildcard; then client and our order.
-            score = (rng.q, spec, -rng.order, -position)
-            if best is None or score > best:
-                best, chosen = score, fmt
+        # The most specific range naming the format decides its q; an alias counts only when
+        # named exactly (``application/*`` must not select Turtle via application/x-turtle).
+        match: tuple[int, _Range] | None = None
+        for rng in ranges:
+            spec = rng.matches(fmt.media_type)
+            if not spec and any(rng.matches(alias) == 3 for alias in fmt.aliases):
+                spec = 3
+            if spec and (match is None or spec > match[0] or
+                         (spec == match[0] and rng.q > match[1].q)):
+                match = (spec, rng)
+        if match is None or match[1].q <= 0:
+            continue
+        spec, rng = match
+        # Higher q wins; then an exact mention over a wildcard; then client and our order.
+        score = (rng.q, spec, -rng.order, -position)
+        if best is None or score > best:
+            best, chosen = score, fmt
     return chosen
 
 
