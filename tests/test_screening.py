@@ -48,8 +48,8 @@ def test_updates_are_refused(update: str) -> None:
     [
         f"SELECT * {{ SERVICE <{EP}> {{ ?s ?p ?o }} }}",
         f"SELECT * {{ service silent <{EP}> {{ ?s ?p ?o }} }}",
-        f"PREFIX e: <https://example.org/> SELECT * {{ SERVICE e:sparql {{ ?s ?p ?o }} }}",
-        f"BASE <https://example.org/> SELECT * {{ SERVICE <sparql> {{ ?s ?p ?o }} }}",
+        "PREFIX e: <https://example.org/> SELECT * { SERVICE e:sparql { ?s ?p ?o } }",
+        "BASE <https://example.org/> SELECT * { SERVICE <sparql> { ?s ?p ?o } }",
         f"SELECT * {{ \\u0053ERVICE <{EP}> {{ ?s ?p ?o }} }}",
         "SELECT * { SERVICE ?endpoint { ?s ?p ?o } }",
     ],
