@@ -5,12 +5,13 @@ PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+UI     := node_modules/.vestlod-ui
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
 .PHONY: setup build validate run serve test lint bench clean
 
-setup: $(STAMP)
+setup: $(STAMP) $(UI)
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,13 +20,21 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/pip install --quiet --no-deps -e .
 	@touch $(STAMP)
 
+# The query UI bundle (@zazuko/yasgui, pinned in package-lock.json) is installed, not committed.
+# Without npm the server still runs and its UI page says the bundle is missing.
+$(UI): package.json package-lock.json
+	@if command -v npm >/dev/null; then \
+	  npm ci --no-audit --no-fund --ignore-scripts --loglevel=error && touch $(UI) \
+	    || echo "warning: npm ci failed, the query UI will show a plain form"; \
+	else echo "warning: npm not found, the query UI will show a plain form"; fi
+
 build: $(STAMP)
 	$(BIN)/vestlod build
 
 validate: $(STAMP)
 	$(BIN)/vestlod validate
 
-run: build
+run: build $(UI)
 	$(BIN)/vestlod serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
