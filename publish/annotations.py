@@ -666,11 +666,23 @@ def coverage(doc: Document, ann: Annotations, ignore: dict[str, str]) -> list[st
     capitalises nothing else but names); numbers and acronyms count everywhere. Each line reads
     ``token (n×) segment-id: …context…``; tokens listed in the ignore file are skipped.
     """
-    covered: list[tuple[int, int]] = sorted(
-        (s.norm_start, s.norm_end) for s in ann.all_spans()
-    )
+    # Names must be covered by an actor's mention or quote, numbers by a figure's expression;
+    # the long quotes of statements and relations do not count, or they would hide names.
+    covered: list[tuple[int, int]] = [
+        (s.norm_start, s.norm_end) for a in ann.actors.values() for s in a.spans
+    ]
     for fig in ann.figures.values():
         covered.append((fig.expression.norm_start, fig.expression.norm_end))
+    # a year recorded on a figure or relation covers that year inside its quote
+    dated = [(f.span, f.year) for f in ann.figures.values()]
+    dated += [(r.span, r.year) for r in ann.relations.values()]
+    for span, year in dated:
+        if year is None:
+            continue
+        pos = span.text.find(str(year))
+        while pos >= 0:
+            covered.append((span.norm_start + pos, span.norm_start + pos + 4))
+            pos = span.text.find(str(year), pos + 1)
     covered.sort()
 
     def is_covered(a: int, b: int) -> bool:
@@ -683,15 +695,16 @@ def coverage(doc: Document, ann: Annotations, ignore: dict[str, str]) -> list[st
             tok = m.group().rstrip(".-’'")
             if not tok:
                 continue
-            first_word = text[: m.start()].strip() == "" or text[: m.start()].rstrip().endswith(
-                ("(", "”", "–", "-")
-            ) and m.start() < 3
+            before = text[: m.start()].rstrip()
+            first_word = before == "" or before.endswith(":")  # a list after a colon
             is_number = tok[0].isdigit()
             is_acronym = sum(c.isupper() for c in tok) >= 2 or "@" in tok or "www." in tok
             if first_word and not (is_number or is_acronym):
                 continue
             a = sent.norm_start + m.start()
-            if is_covered(a, a + len(tok)):
+            head = tok.split("-")[0] if "-" in tok[1:] else tok  # "SPIR-projekt" -> "SPIR"
+            head = head[:-1] if head.endswith("s") and len(head) > 3 else head  # genitive
+            if is_covered(a, a + len(head)) or is_covered(a, a + len(tok)):
                 continue
             if tok in ignore:
                 continue

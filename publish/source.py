@@ -181,6 +181,8 @@ def _is_heading_candidate(lines: list[_Line], i: int, after_heading: bool) -> bo
         return False
     if len(s) > SUBSECTION_MAX_LEN or _FOOTNOTE_LINE.match(s):
         return False
+    if "," in re.sub(r"\([^)]*\)", "", s):
+        return False  # a comma outside parentheses reads as running text
     if line.text != line.text.rstrip() and len(s) > 60:
         return False  # the PDF leaves a trailing space on wrapped running text, not on headings
     prev_blank = i == 0 or lines[i - 1].blank

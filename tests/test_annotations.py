@@ -1,0 +1,176 @@
+"""publish.annotations: curated YAML anchored in the annex; every mistake named by file and line."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from publish.annotations import collect_annotations, load_annotations
+from publish.errors import AnnotationError
+from publish.source import Document, segment
+
+ROOT = Path(__file__).resolve().parent.parent
+
+REGION = """\
+actors:
+  - id: region-midtjylland
+    kind: region
+    type: regional-authority
+    names: [Region Midtjylland, Midtjylland]
+    label: {da: Region Midtjylland, en: Central Denmark Region}
+  - id: danish-food-cluster
+    kind: org
+    type: cluster-organisation
+    names: [Danish Food Cluster]
+    label: {da: Danish Food Cluster, en: Danish Food Cluster}
+"""
+
+
+@pytest.fixture(scope="module")
+def doc() -> Document:
+    return segment((ROOT / "data" / "source" / "annex.txt").read_text(encoding="utf-8"))
+
+
+def write(tmp_path: Path, text: str, name: str = "test.yaml") -> Path:
+    folder = tmp_path / "annotations"
+    folder.mkdir(exist_ok=True)
+    (folder / name).write_text(textwrap.dedent(text), encoding="utf-8")
+    return folder
+
+
+def errors_of(doc: Document, folder: Path) -> list[str]:
+    return [str(e) for e in collect_annotations(doc, folder)[1]]
+
+
+def test_a_valid_file_gives_actors_with_every_mention(doc: Document, tmp_path: Path) -> None:
+    ann = load_annotations(doc, write(tmp_path, REGION))
+    dfc = ann.actors["danish-food-cluster"]
+    assert [m.text for m in dfc.mentions] == ["Danish Food Cluster"] * 2
+    for m in dfc.mentions:
+        assert doc.raw[m.start:m.end].replace("\n", " ") == "Danish Food Cluster"
+    # "Region Midtjyllands" (genitive) is a mention; bare "Midtjylland" too
+    texts = {m.text for m in ann.actors["region-midtjylland"].mentions}
+    assert texts == {"Region Midtjylland", "Midtjylland"}
+
+
+def test_the_longest_name_wins_where_names_overlap(doc: Document, tmp_path: Path) -> None:
+    ann = load_annotations(doc, write(tmp_path, REGION))
+    # "Region Midtjylland" is never also counted as a mention of "Midtjylland"
+    spans = [(m.start, m.end) for m in ann.actors["region-midtjylland"].mentions]
+    assert len(spans) == len(set(s for s, _ in spans))
+    assert all(
+        not (a < c < b) for a, b in spans for c, _ in spans
+    )
+
+
+def test_a_quote_becomes_a_span_with_original_offsets(doc: Document, tmp_path: Path) -> None:
+    folder = write(tmp_path, REGION + textwrap.dedent("""\
+        relations:
+          - id: region-midtjylland-initiated-danish-food-cluster
+            subject: region-midtjylland
+            relation: initiated
+            object: danish-food-cluster
+            year: 2014
+            quote: "I 2014 var Region Midtjylland med til at initiere dannelsen af Danish Food Cluster"
+        """))
+    rel = load_annotations(doc, folder).relations["region-midtjylland-initiated-danish-food-cluster"]
+    assert rel.year == 2014
+    assert doc.raw[rel.span.start:rel.span.end] == rel.span.exact
+    assert rel.span.exact.startswith("I 2014 var Region Midtjylland")
+
+
+def test_a_hyphenated_quote_is_found_across_the_line_break(doc: Document, tmp_path: Path) -> None:
+    folder = write(tmp_path, """\
+        actors:
+          - id: offshoreenergy-dk
+            kind: org
+            type: innovation-network
+            names: [Offshoreenergy.dk]
+            label: {da: Offshoreenergy.dk, en: Offshoreenergy.dk}
+        """)
+    actor = load_annotations(doc, folder).actors["offshoreenergy-dk"]
+    exacts = {m.exact for m in actor.mentions}
+    assert "Offshore-\nenergy.dk" in exacts  # the original words, hyphen and line break kept
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "line", "field", "message"),
+    [
+        (REGION + "    colour: blue\n", 12, "colour", "unknown field"),
+        (REGION.replace("id: danish-food-cluster", "id: Danish_Food"), 7, "id", "slug rule"),
+        (REGION.replace("id: danish-food-cluster", "id: region-midtjylland"), 7, "id",
+         "duplicate id 'region-midtjylland'"),
+        (REGION.replace("names: [Danish Food Cluster]", "names: [Danish Food Klynge]"), 10,
+         "names", "does not occur"),
+        (REGION.replace("    label: {da: Danish Food Cluster, en: Danish Food Cluster}\n",
+                        "    label: {da: Danish Food Cluster}\n"), 11, "label", "'en'"),
+        (REGION + "strength_positions:\n  - id: vind\n    area: energiteknologi\n"
+         "    label: {da: Vind, en: Wind}\n    quote: \"Vindkraft er stærk\"\n", 16, "quote",
+         "quote not found"),
+        (REGION + "strength_positions:\n  - id: vind\n    area: energiteknologi\n"
+         "    label: {da: Vind, en: Wind}\n    quote: \"Vestdanmark\"\n", 16, "quote",
+         "add occurrence"),
+        (REGION + "relations:\n  - id: r\n    subject: region-midtjylland\n    relation: owns\n"
+         "    object: danish-food-cluster\n    quote: \"I 2014 var Region Midtjylland\"\n",
+         15, "relation", "'owns' is not one of"),
+        (REGION + "relations:\n  - id: r\n    subject: region-midtjylland\n    relation: initiated\n"
+         "    object: nobody\n    quote: \"I 2014 var Region Midtjylland\"\n", 16, "object",
+         "no actor with id 'nobody'"),
+    ],
+)
+def test_every_mistake_is_named_with_file_line_and_field(
+    doc: Document, tmp_path: Path, yaml_text: str, line: int, field: str, message: str
+) -> None:
+    folder = write(tmp_path, yaml_text)
+    problems = errors_of(doc, folder)
+    expected_prefix = f"{folder / 'test.yaml'}:{line}: [{field}]"
+    assert any(p.startswith(expected_prefix) and message in p for p in problems), problems
+    with pytest.raises(AnnotationError):
+        load_annotations(doc, folder)
+
+
+def test_a_figure_is_parsed_from_its_expression(doc: Document, tmp_path: Path) -> None:
+    folder = write(tmp_path, """\
+        indicators:
+          - {id: export, label: {da: Eksport, en: Exports}}
+        figures:
+          - id: foedevareeksport
+            area: foedevarer
+            indicator: export
+            quote: "den samlede danske fødevareeksport på 152 mia. kr."
+            expression: "152 mia. kr."
+            label: {da: Fødevareeksport, en: Food exports}
+        """)
+    fig = load_annotations(doc, folder).figures["foedevareeksport"]
+    assert (fig.value, fig.unit, fig.qualifier) == (152_000_000_000, "DKK", None)
+    assert doc.raw[fig.expression.start:fig.expression.end] == "152 mia. kr."
+
+
+def test_an_expression_outside_its_quote_is_an_error(doc: Document, tmp_path: Path) -> None:
+    folder = write(tmp_path, """\
+        indicators:
+          - {id: export, label: {da: Eksport, en: Exports}}
+        figures:
+          - id: f
+            area: foedevarer
+            indicator: export
+            quote: "den samlede danske fødevareeksport på 152 mia. kr."
+            expression: "153 mia. kr."
+            label: {da: F, en: F}
+        """)
+    assert any(":8: [expression]" in p and "not in the quote" in p
+               for p in errors_of(doc, folder))
+
+
+def test_broken_yaml_is_reported_with_its_line(doc: Document, tmp_path: Path) -> None:
+    folder = write(tmp_path, "actors:\n  - id: x\n    label: {da: [unclosed\n")
+    (problem,) = errors_of(doc, folder)
+    assert "test.yaml:" in problem and "not valid YAML" in problem
+
+
+def test_the_committed_annotations_check_clean(doc: Document) -> None:
+    ann, problems = collect_annotations(doc, ROOT / "data" / "annotations")
+    assert problems == []
+    assert len(ann.actors) >= 100
