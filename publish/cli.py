@@ -186,3 +186,7 @@ def query(text: str, fmt: str, dist: Path | None, timeout: float | None) -> None
         click.echo(result.body.decode("utf-8"), nl=False)
     if result.truncated:
         click.echo(f"warning: result cut at {settings.result_cap} (setting result_cap)", err=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -169,7 +169,9 @@ class _Builder:
         return target
 
     def curated(self, node: URIRef, path: str, line: int) -> None:
-        self.prov.add((node, self.vl.curatedAt, Literal(f"{path}:{line}")))
+        # relative to the project, whatever path the build was given
+        where = f"data/annotations/{Path(path).name}:{line}"
+        self.prov.add((node, self.vl.curatedAt, Literal(where)))
         self.prov.add((node, PROV.wasGeneratedBy, self.activity))
 
     def area(self, slug: str) -> URIRef:
@@ -451,8 +453,13 @@ def input_digests(settings: Settings) -> dict[str, str]:
     """sha256 of every file the build reads, keyed by path relative to the project."""
     paths = [settings.source_path, settings.source_path.parent / "headings.yaml",
              *sorted(settings.annotations_dir.glob("*.yaml")), *vocabulary_files(settings)]
-    return {p.as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in paths
-            if p.is_file()}
+    def name(p: Path) -> str:  # relative to the project, whatever path the build was given
+        for root, label in ((settings.data_dir, "data"), (settings.ontology_dir, "ontology")):
+            if p.is_relative_to(root):
+                return f"{label}/{p.relative_to(root).as_posix()}"
+        return p.name
+
+    return {name(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in paths if p.is_file()}
 
 
 def build_dataset(doc: Document, ann: Annotations, settings: Settings) -> Dataset:

@@ -96,9 +96,11 @@ class Document:
     def smallest_containing(self, start: int, end: int, kinds: tuple[str, ...]) -> Segment | None:
         """The shortest segment of one of `kinds` whose original span contains [start, end)."""
         best: Segment | None = None
+        rank = {kind: i for i, kind in enumerate(kinds)}  # ties go to the earlier kind
         for seg in self.segments:
             if seg.kind in kinds and seg.start <= start and end <= seg.end:
-                if best is None or seg.end - seg.start < best.end - best.start:
+                key = (seg.end - seg.start, rank[seg.kind])
+                if best is None or key < (best.end - best.start, rank[best.kind]):
                     best = seg
         return best
 

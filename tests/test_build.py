@@ -1,0 +1,228 @@
+"""The built dataset answers the questions the annex answers, traced to its words.
+
+These run SPARQL over the real annex built once (see conftest.built/store).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from publish.build import BuildResult, build
+from publish.errors import AnnotationError, SourceError
+from tests.conftest import ROOT, project_settings
+
+BASE = "https://w3id.org/vestlod/"
+PREFIXES = f"""
+PREFIX vl: <{BASE}def/vestlod#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX oa: <http://www.w3.org/ns/oa#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX doco: <http://purl.org/spar/doco/>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+PREFIX qb: <http://purl.org/linked-data/cube#>
+PREFIX sdmx-measure: <http://purl.org/linked-data/sdmx/2009/measure#>
+PREFIX sdmx-attribute: <http://purl.org/linked-data/sdmx/2009/attribute#>
+"""
+
+
+def select(store: ox.Store, query: str) -> list[dict[str, str]]:
+    result = store.query(PREFIXES + query, use_default_graph_as_union=True)
+    assert isinstance(result, ox.QuerySolutions)
+    names = [v.value for v in result.variables]
+    return [
+        {n: (row[n].value if row[n] is not None else None) for n in names}  # type: ignore[union-attr]
+        for row in result
+    ]
+
+
+def test_every_business_area_has_its_strength_positions(store: ox.Store) -> None:
+    rows = select(store, """
+        SELECT ?area ?sp ?da ?en WHERE {
+          ?sp a vl:StrengthPosition ; vl:businessArea ?area ;
+              skos:prefLabel ?da , ?en .
+          FILTER(lang(?da) = "da" && lang(?en) = "en")
+        }""")
+    by_area: dict[str, set[str]] = {}
+    for r in rows:
+        by_area.setdefault(r["area"], set()).add(r["da"])
+    assert set(by_area) == {
+        f"{BASE}id/area/{a}" for a in ("foedevarer", "energiteknologi",
+                                       "sundheds-og-velfaerdsteknologi", "fremtidens-industri")
+    }
+    assert "Vindenergi" in by_area[f"{BASE}id/area/energiteknologi"]
+
+
+def test_every_sentence_mentioning_vestas_with_its_offsets(store: ox.Store, annex: str) -> None:
+    rows = select(store, f"""
+        SELECT DISTINCT ?sentence ?start ?end ?text WHERE {{
+          ?annotation oa:hasBody <{BASE}id/org/vestas> ; oa:hasTarget ?mention .
+          ?mention dcterms:isPartOf ?sentence .
+          ?sentence a doco:Sentence ; rdf:value ?text ;
+                    oa:hasSelector [ a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end ] .
+        }} ORDER BY ?start""")
+    assert rows, "Vestas is mentioned in the annex"
+    for r in rows:
+        original = annex[int(r["start"]):int(r["end"])]
+        assert "Vestas" in original
+        assert " ".join(original.split()) == " ".join(r["text"].split())
+    assert annex.count("Vestas") == len(rows)
+
+
+def test_the_food_export_figure_with_its_quote(store: ox.Store, annex: str) -> None:
+    rows = select(store, f"""
+        SELECT ?figure ?exact ?start ?end WHERE {{
+          ?figure a qb:Observation ;
+                  sdmx-measure:obsValue ?value ;
+                  sdmx-attribute:unitMeasure <{BASE}id/unit/dkk> ;
+                  vl:businessArea <{BASE}id/area/foedevarer> ;
+                  prov:wasDerivedFrom ?target .
+          ?target oa:hasSelector ?q , ?p .
+          ?q a oa:TextQuoteSelector ; oa:exact ?exact .
+          ?p a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end .
+          FILTER(?value = 152000000000)
+        }}""")
+    assert len(rows) == 1
+    (row,) = rows
+    assert "152 mia. kr." in row["exact"]
+    assert annex[int(row["start"]):int(row["end"])] == row["exact"]
+
+
+def test_region_midtjylland_helped_found_danish_food_cluster_in_2014(store: ox.Store) -> None:
+    rows = select(store, f"""
+        SELECT ?relation ?exact ?label WHERE {{
+          ?relation a rdf:Statement ;
+              rdf:subject <{BASE}id/region/midtjylland> ;
+              rdf:object ?cluster ;
+              dcterms:type <{BASE}id/relation-type/initiated> ;
+              dcterms:date "2014"^^xsd:gYear ;
+              skos:prefLabel ?label ;
+              prov:wasDerivedFrom/oa:hasSelector/oa:exact ?exact .
+          ?cluster skos:prefLabel "Danish Food Cluster"@da .
+          <{BASE}id/region/midtjylland> vl:initiated ?cluster .
+          FILTER(lang(?label) = "en")
+        }}""")
+    assert len(rows) == 1
+    assert "initiere dannelsen af Danish Food Cluster" in rows[0]["exact"]
+    assert rows[0]["label"] == "Central Denmark Region initiated Danish Food Cluster (2014)"
+
+
+def test_every_organisation_has_a_danish_and_an_english_label(store: ox.Store) -> None:
+    orgs = select(store, "SELECT DISTINCT ?o WHERE { ?o a org:Organization }")
+    assert len(orgs) >= 60
+    missing = select(store, """
+        SELECT ?o ?lang WHERE {
+          ?o a org:Organization . VALUES ?lang { "da" "en" }
+          FILTER NOT EXISTS { ?o skos:prefLabel ?l FILTER(lang(?l) = ?lang) }
+        }""")
+    assert missing == []
+
+
+def test_every_actor_figure_and_relation_traces_to_the_annex(store: ox.Store) -> None:
+    unsupported = select(store, """
+        SELECT ?x WHERE {
+          { ?x a vl:Actor } UNION { ?x a qb:Observation } UNION { ?x a rdf:Statement }
+          FILTER NOT EXISTS { ?x prov:wasDerivedFrom/oa:hasSelector/oa:exact ?e }
+        }""")
+    assert unsupported == []
+
+
+def test_spans_quote_the_original_exactly(store: ox.Store, annex: str) -> None:
+    rows = select(store, """
+        SELECT ?start ?end ?exact WHERE {
+          ?t oa:hasSelector ?p , ?q .
+          ?p oa:start ?start ; oa:end ?end . ?q oa:exact ?exact .
+        }""")
+    assert len(rows) > 500
+    for r in rows:
+        assert annex[int(r["start"]):int(r["end"])] == r["exact"]
+
+
+def test_figures_carry_decimal_values_in_base_units(store: ox.Store) -> None:
+    rows = select(store, """
+        SELECT ?value ?expr WHERE { ?f a qb:Observation ; sdmx-measure:obsValue ?value ;
+                                      vl:expression ?expr }""")
+    values = {r["expr"]: Decimal(r["value"]) for r in rows}
+    assert values["152 mia. kr."] == Decimal("152000000000")
+    assert values["40 mio. kr."] == Decimal("40000000")
+
+
+def test_two_builds_give_identical_dumps(built: BuildResult, tmp_path: Path) -> None:
+    """A second build in a separate process (another hash seed) gives the same bytes."""
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    out = tmp_path / "B"
+    subprocess.run(
+        [sys.executable, "-m", "publish.cli", "build", "--out", str(out)],
+        cwd=ROOT, env=env, check=True, capture_output=True,
+    )
+    assert (out / "SHA256SUMS").read_text() == (built.out / "SHA256SUMS").read_text()
+
+
+def test_sha256sums_match_the_files(built: BuildResult) -> None:
+    import hashlib
+
+    for line in (built.out / "SHA256SUMS").read_text().splitlines():
+        digest, name = line.split()
+        assert hashlib.sha256((built.out / name).read_bytes()).hexdigest() == digest
+
+
+def copy_data(tmp_path: Path) -> Path:
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    return data
+
+
+def test_a_broken_annotation_stops_the_build_and_keeps_the_last_good_output(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "dist"
+    data = copy_data(tmp_path)
+    build(project_settings(dist_dir=out, data_dir=data))
+    before = (out / "SHA256SUMS").read_text()
+
+    path = data / "annotations" / "foedevarer.yaml"
+    text = path.read_text(encoding="utf-8")
+    broken = text.replace("dannelsen af Danish Food Cluster", "dannelsen af Danish Food Klynge", 1)
+    assert broken != text
+    path.write_text(broken, encoding="utf-8")
+    line = 1 + broken[: broken.index("Danish Food Klynge")].count("\n")
+
+    with pytest.raises(AnnotationError) as info:
+        build(project_settings(dist_dir=out, data_dir=data))
+    assert str(info.value).startswith(f"{path}:{line}: [quote")
+    assert (out / "SHA256SUMS").read_text() == before  # nothing replaced
+
+
+def test_the_cli_names_file_and_line_and_exits_non_zero(tmp_path: Path) -> None:
+    data = copy_data(tmp_path)
+    path = data / "annotations" / "common.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("    kind: place\n", "    kind: place\n    colour: red\n", 1),
+                    encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "publish.cli", "build", "--data", str(data),
+         "--out", str(tmp_path / "dist")],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+    assert proc.returncode == 2
+    assert f"{path}:" in proc.stderr and "[colour] unknown field" in proc.stderr
+    assert not (tmp_path / "dist").exists()
+
+
+def test_a_changed_annex_stops_the_build(tmp_path: Path) -> None:
+    data = copy_data(tmp_path)
+    annex = data / "source" / "annex.txt"
+    annex.write_text(annex.read_text(encoding="utf-8") + "x", encoding="utf-8")
+    with pytest.raises(SourceError, match="sha256"):
+        build(project_settings(dist_dir=tmp_path / "dist", data_dir=data))
