@@ -1,0 +1,396 @@
+"""`make bench`: the endpoint under a fixed query mix, against the Oxigraph server and
+rdflib-endpoint loaded with the same data, in the same run.
+
+    python -m bench [--triples 1000000] [--duration 10] [--clients 1,8] [--skip-rdflib]
+
+Every server gets the same synthetic dataset (bench/synthetic.py) and the same mix: label
+lookup, resource description, 2–3 hop join, aggregation, text filter, paging, property path,
+each with a random parameter so no answer repeats. Ours runs with its result cache off for the
+headline numbers, then once more with the cache on over a small set of repeated queries. The
+competitors are installed into their own venv (dist.bench/others) with pip, if they install.
+Reported: throughput, p50/p99 per query kind, errors, server RSS. JSON in bench/results/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import random
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+
+from bench import synthetic
+
+ROOT = Path(__file__).resolve().parents[1]
+WORK = ROOT / "dist.bench"  # ignored by git (dist.*/)
+RESULTS = ROOT / "bench" / "results"
+OTHERS = WORK / "others"
+B = synthetic.BASE
+P = (
+    f"PREFIX vl: <{B}def/vestlod#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+    "PREFIX org: <http://www.w3.org/ns/org#> PREFIX oa: <http://www.w3.org/ns/oa#> "
+)
+
+
+def mix(units: int) -> dict[str, Callable[[random.Random], tuple[str, str]]]:
+    """Query kind → (rng → (query, accept)). Parameters drawn per call."""
+    json_ = "application/sparql-results+json"
+
+    def actor(r: random.Random) -> str:
+        return f"<{B}id/actor/a{r.randrange(units)}>"
+
+    return {
+        "label": lambda r: (
+            P + f'SELECT ?s WHERE {{ ?s skos:prefLabel "Aktør {r.randrange(units)}"@da }}', json_),
+        "describe": lambda r: (
+            f"CONSTRUCT {{ {(a := actor(r))} ?p ?o }} WHERE {{ {a} ?p ?o }}", "text/turtle"),
+        "join": lambda r: (
+            P + f"SELECT ?other ?label ?areaLabel WHERE {{ {actor(r)} vl:cooperatesWith ?other . "
+            "?other skos:prefLabel ?label ; vl:businessArea ?area . ?area skos:prefLabel "
+            '?areaLabel FILTER(lang(?label) = "en" && lang(?areaLabel) = "en") }', json_),
+        "aggregate": lambda r: (
+            P + "SELECT ?area (COUNT(?a) AS ?n) WHERE { ?a vl:businessArea ?area ; org:basedAt "
+            f"<http://data.europa.eu/nuts/code/{r.choice(synthetic.REGIONS)}> }} GROUP BY ?area",
+            json_),
+        "text": lambda r: (
+            P + "SELECT ?s ?l WHERE { ?s skos:prefLabel ?l "
+            f'FILTER(CONTAINS(?l, "r {r.randrange(100, 999)}")) }} LIMIT 20', json_),
+        "paging": lambda r: (
+            P + "SELECT ?s ?l WHERE { ?s a vl:StrengthPosition ; skos:prefLabel ?l "
+            f'FILTER(lang(?l) = "da") }} ORDER BY ?l LIMIT 50 OFFSET {r.randrange(0, units // 20)}',
+            json_),
+        "path": lambda r: (
+            P + f"SELECT ?top WHERE {{ {actor(r)} org:unitOf+ ?top }}", json_),
+    }
+
+
+@dataclass
+class Target:
+    name: str
+    url: str
+    process: subprocess.Popen[bytes]
+    load_seconds: float
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process and its children (our workers share pages: this counts
+    shared pages once per process, so it over-states ours; PSS is reported next to it)."""
+    total = 0
+    pss = 0
+    pids = [pid]
+    for p in pids:
+        for task in Path(f"/proc/{p}/task").glob("*"):
+            try:
+                pids += [int(c) for c in (task / "children").read_text().split()]
+            except OSError:
+                pass
+    for p in pids:
+        try:
+            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Rss:"):
+                    total += int(line.split()[1])
+                elif line.startswith("Pss:"):
+                    pss += int(line.split()[1])
+        except OSError:
+            pass
+    return round(pss / 1024, 1) if pss else round(total / 1024, 1)
+
+
+def wait_ready(url: str, proc: subprocess.Popen[bytes], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}")
+        try:
+            r = httpx.post(url, data={"query": "ASK { ?s ?p ?o }"},
+                           headers={"Accept": "application/sparql-results+json"}, timeout=5)
+            if r.status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.25)
+    raise RuntimeError(f"{url} not ready after {timeout:.0f} s")
+
+
+def start_ours(dist: Path, cache_mb: int) -> Target:
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VESTLOD_")}
+    env.update({"VESTLOD_CACHE_MB": str(cache_mb), "VESTLOD_RESULT_CAP": "100000",
+                "VESTLOD_RELOAD_INTERVAL": "0", "VESTLOD_QUERY_TIMEOUT": "30"})
+    started = time.monotonic()
+    proc = subprocess.Popen(
+        [str(ROOT / ".venv/bin/vestlod"), "serve", "--port", str(port), "--dist", str(dist)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=WORK)
+    url = f"http://127.0.0.1:{port}/sparql"
+    wait_ready(url, proc, 600)
+    return Target("vestlod" + ("" if cache_mb == 0 else "+cache"), url, proc,
+                  time.monotonic() - started)
+
+
+def install_others() -> bool:
+    if (OTHERS / "bin/oxigraph").exists() and (OTHERS / "bin/rdflib-endpoint").exists():
+        return True
+    try:
+        subprocess.run([sys.executable, "-m", "venv", str(OTHERS)], check=True)
+        subprocess.run([str(OTHERS / "bin/pip"), "install", "--quiet", "oxigraph",
+                        "rdflib-endpoint[cli]", "click", "uvicorn"], check=True)
+        return True
+    except (subprocess.CalledProcessError, OSError) as exc:
+        print(f"note: could not install the competitors ({exc}); benchmarking ours only")
+        return False
+
+
+def start_oxigraph(trig: Path) -> Target | None:
+    binary = OTHERS / "bin/oxigraph"
+    if not binary.exists():
+        return None
+    location = WORK / f"oxigraph-{trig.parent.name}"
+    started = time.monotonic()
+    if not (location / ".complete").exists():
+        shutil.rmtree(location, ignore_errors=True)
+        subprocess.run([str(binary), "load", "--location", str(location), "--file", str(trig)],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        (location / ".complete").touch()
+    port = free_port()
+    proc = subprocess.Popen(
+        [str(binary), "serve-read-only", "--location", str(location), "--bind",
+         f"127.0.0.1:{port}", "--union-default-graph", "--timeout-s", "30"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/query"
+    wait_ready(url, proc, 120)
+    return Target("oxigraph-server", url, proc, time.monotonic() - started)
+
+
+def start_rdflib(trig: Path) -> Target | None:
+    binary = OTHERS / "bin/rdflib-endpoint"
+    if not binary.exists():
+        return None
+    port = free_port()
+    started = time.monotonic()
+    proc = subprocess.Popen(
+        [str(binary), "serve", "--host", "127.0.0.1", "--port", str(port), str(trig)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/"
+    wait_ready(url, proc, 1800)
+    return Target("rdflib-endpoint", url, proc, time.monotonic() - started)
+
+
+def stop(target: Target) -> None:
+    target.process.send_signal(signal.SIGTERM)
+    try:
+        target.process.wait(10)
+    except subprocess.TimeoutExpired:
+        target.process.kill()
+        target.process.wait()
+
+
+async def drive(
+    url: str, queries: dict[str, Callable[[random.Random], tuple[str, str]]],
+    clients: int, duration: float, seed: int, repeat_pool: int = 0,
+) -> dict[str, object]:
+    """``clients`` concurrent loops, each cycling through the mix until ``duration`` is up."""
+    latencies: dict[str, list[float]] = {k: [] for k in queries}
+    errors: dict[str, int] = {k: 0 for k in queries}
+    kinds = list(queries)
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(timeout=60, limits=limits) as client:
+        deadline = time.monotonic() + duration
+
+        async def loop(n: int) -> None:
+            rng = random.Random(seed * 1000 + n)
+            i = n
+            while time.monotonic() < deadline:
+                kind = kinds[i % len(kinds)]
+                i += 1
+                # For the cached run, draw parameters from a small fixed pool so queries repeat.
+                prng = random.Random(rng.randrange(repeat_pool)) if repeat_pool else rng
+                query, accept = queries[kind](prng)
+                t0 = time.perf_counter()
+                try:
+                    r = await client.post(url, data={"query": query}, headers={"Accept": accept})
+                    ok = r.status_code == 200
+                except httpx.HTTPError:
+                    ok = False
+                if ok:
+                    latencies[kind].append(time.perf_counter() - t0)
+                else:
+                    errors[kind] += 1
+
+        started = time.monotonic()
+        await asyncio.gather(*(loop(n) for n in range(clients)))
+        elapsed = time.monotonic() - started
+
+    def pct(values: list[float], q: float) -> float | None:
+        if not values:
+            return None
+        values = sorted(values)
+        return round(values[min(int(q * len(values)), len(values) - 1)] * 1000, 2)
+
+    done = sum(len(v) for v in latencies.values())
+    return {
+        "clients": clients,
+        "seconds": round(elapsed, 2),
+        "queries": done,
+        "qps": round(done / elapsed, 1),
+        "errors": sum(errors.values()),
+        "per_kind": {
+            k: {"n": len(v), "p50_ms": pct(v, 0.5), "p99_ms": pct(v, 0.99),
+                "mean_ms": round(statistics.fmean(v) * 1000, 2) if v else None,
+                "errors": errors[k]}
+            for k, v in latencies.items()
+        },
+    }
+
+
+def timeout_cost(url: str, trials: int = 5) -> dict[str, float]:
+    """What a stopped query costs: time from the limit to the answer, and to the next answer."""
+    endless = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(
+        f"?s{i} ?p{i} ?o{i} ." for i in range(6)) + " }"
+    overrun: list[float] = []
+    recovery: list[float] = []
+    for _ in range(trials):
+        t0 = time.perf_counter()
+        r = httpx.post(url, data={"query": endless}, timeout=60)
+        t1 = time.perf_counter()
+        ok = httpx.post(url, data={"query": "ASK { ?s ?p ?o }"}, timeout=60)
+        t2 = time.perf_counter()
+        if r.status_code == 503 and ok.status_code == 200:
+            overrun.append((t1 - t0) - 1.0)
+            recovery.append(t2 - t1)
+    return {
+        "limit_s": 1.0,
+        "overrun_ms_median": round(statistics.median(overrun) * 1000, 1) if overrun else -1,
+        "next_query_ms_median": round(statistics.median(recovery) * 1000, 1) if recovery else -1,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--triples", type=int, default=1_000_000)
+    parser.add_argument("--duration", type=float, default=10.0)
+    parser.add_argument("--clients", default="1,8")
+    parser.add_argument("--skip-rdflib", action="store_true",
+                        help="rdflib-endpoint needs minutes to load 1M triples")
+    parser.add_argument("--skip-others", action="store_true")
+    args = parser.parse_args()
+    clients = [int(c) for c in args.clients.split(",")]
+    WORK.mkdir(exist_ok=True)
+    dist = WORK / f"synthetic-{args.triples}"
+    t0 = time.monotonic()
+    trig = synthetic.write(dist, args.triples)
+    units = synthetic.units_for(args.triples)
+    print(f"data: {trig} ({trig.stat().st_size / 1e6:.0f} MB, made in {time.monotonic()-t0:.0f} s)")
+    queries = mix(units)
+    report: dict[str, object] = {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "triples_requested": args.triples, "duration_s": args.duration, "servers": {},
+    }
+    servers: dict[str, dict[str, object]] = report["servers"]  # type: ignore[assignment]
+
+    starters: list[Callable[[], Target | None]] = [lambda: start_ours(dist, 0)]
+    if not args.skip_others and install_others():
+        starters.append(lambda: start_oxigraph(trig))
+        if not args.skip_rdflib:
+            starters.append(lambda: start_rdflib(trig))
+    starters.append(lambda: start_ours(dist, 256))
+
+    for start in starters:
+        try:
+            target = start()
+        except (RuntimeError, subprocess.CalledProcessError, OSError) as exc:
+            print(f"note: a server did not start: {exc}")
+            continue
+        if target is None:
+            continue
+        print(f"{target.name}: ready in {target.load_seconds:.1f} s at {target.url}")
+        entry: dict[str, object] = {"load_s": round(target.load_seconds, 1), "runs": []}
+        try:
+            for n in clients:
+                repeat = 50 if target.name.endswith("+cache") else 0
+                asyncio.run(drive(target.url, queries, n, min(2.0, args.duration), 7, repeat))
+                run = asyncio.run(drive(target.url, queries, n, args.duration, 1, repeat))
+                run["rss_mb"] = rss_mb(target.process.pid)
+                entry["runs"].append(run)  # type: ignore[attr-defined]
+                print(f"  {n} client(s): {run['qps']} q/s, errors {run['errors']}, "
+                      f"memory {run['rss_mb']} MB")
+            if target.name == "vestlod":
+                entry["timeout_cost"] = timeout_cost_for(dist)
+        finally:
+            stop(target)
+        servers[target.name] = entry
+
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / f"endpoint-{args.triples}-{report['when'].replace(':', '')}.json"  # type: ignore[union-attr]
+    out.write_text(json.dumps(report, indent=2) + "\n")
+    print_summary(report, clients)
+    print(f"results: {out.relative_to(ROOT)}")
+
+
+def timeout_cost_for(dist: Path) -> dict[str, float]:
+    """A separate vestlod with a 1 s limit measures what a stopped query costs."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VESTLOD_")}
+    env.update({"VESTLOD_QUERY_TIMEOUT": "1", "VESTLOD_CACHE_MB": "0",
+                "VESTLOD_RELOAD_INTERVAL": "0"})
+    proc = subprocess.Popen(
+        [str(ROOT / ".venv/bin/vestlod"), "serve", "--port", str(port), "--dist", str(dist)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=WORK)
+    url = f"http://127.0.0.1:{port}/sparql"
+    try:
+        wait_ready(url, proc, 600)
+        return timeout_cost(url)
+    finally:
+        stop(Target("t", url, proc, 0))
+
+
+def print_summary(report: dict[str, object], clients: list[int]) -> None:
+    servers: dict[str, dict[str, object]] = report["servers"]  # type: ignore[assignment]
+    kinds: list[str] = []
+    print()
+    header = f"{'server':<18}{'clients':>8}{'q/s':>9}{'errors':>8}{'MB':>8}  p50/p99 ms per kind"
+    print(header)
+    print("-" * len(header) + "-" * 40)
+    for name, entry in servers.items():
+        for run in entry["runs"]:  # type: ignore[attr-defined]
+            per = run["per_kind"]
+            kinds = list(per)
+            cells = " ".join(f"{k}={per[k]['p50_ms']}/{per[k]['p99_ms']}" for k in kinds)
+            print(f"{name:<18}{run['clients']:>8}{run['qps']:>9}{run['errors']:>8}"
+                  f"{run['rss_mb']:>8}  {cells}")
+    ours = servers.get("vestlod")
+    if ours:
+        for other in ("oxigraph-server", "rdflib-endpoint", "vestlod+cache"):
+            if other not in servers:
+                continue
+            for ro, rt in zip(ours["runs"], servers[other]["runs"], strict=False):  # type: ignore[call-overload]
+                if rt["qps"]:
+                    print(f"vestlod / {other} at {ro['clients']} clients: "
+                          f"{ro['qps'] / rt['qps']:.2f}x")
+        if "timeout_cost" in ours:
+            print(f"timeout cost: {ours['timeout_cost']}")
+
+
+if __name__ == "__main__":
+    main()
