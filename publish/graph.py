@@ -238,9 +238,39 @@ class _Builder:
                 da, en = SEGMENT_NAMES[seg.kind]
                 ref = seg.id if seg.kind != "footnote" else str(seg.number)
                 _da_en(g, node, {"da": f"{da} {ref}", "en": f"{en} {ref}"}, RDFS.label)
+        self.footnote_links()
+
+    def cited_works(self) -> dict[int, list[URIRef]]:
+        """Footnote number -> the works (actors of kind work) named inside that footnote."""
+        out: dict[int, list[URIRef]] = {}
+        for note in self.doc.of_kind("footnote"):
+            assert note.number is not None
+            for a in self.ann.actors.values():
+                if a.kind == "work" and any(
+                    note.start <= m.start and m.end <= note.end for m in a.mentions
+                ):
+                    out.setdefault(note.number, []).append(self.u.actor(a.kind, a.id))
+        return out
+
+    def footnote_links(self) -> None:
+        """A marker glued to a word ("år1,") links its sentence to the footnote's cited work."""
+        g = self.data
+        works = self.cited_works()
         for ref in self.doc.footnote_refs:
+            note = self.u.id("footnote", str(ref.number))
             para = self.u.id("paragraph", ref.segment)
-            g.add((para, DCTERMS.references, self.u.id("footnote", str(ref.number))))
+            g.add((para, DCTERMS.references, note))
+            marker = Span(ref.raw_offset, ref.raw_offset + len(str(ref.number)),
+                          str(ref.number), self.doc.raw[max(0, ref.raw_offset - 32):ref.raw_offset],
+                          self.doc.raw[ref.raw_offset + len(str(ref.number)):
+                                       ref.raw_offset + len(str(ref.number)) + 32],
+                          str(ref.number), ref.norm_offset, ref.norm_offset)
+            for work in works.get(ref.number, []):
+                g.add((note, SCHEMA.citation, work))
+                g.add((para, DCTERMS.references, work))
+                slug = str(work).rsplit("/", 1)[-1]
+                target = self.support(work, marker, "footnote-marker", slug, OA.linking)
+                self.prov.add((target, DCTERMS.references, note))
 
     def actors(self) -> None:
         g = self.data

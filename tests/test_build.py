@@ -226,3 +226,20 @@ def test_a_changed_annex_stops_the_build(tmp_path: Path) -> None:
     annex.write_text(annex.read_text(encoding="utf-8") + "x", encoding="utf-8")
     with pytest.raises(SourceError, match="sha256"):
         build(project_settings(dist_dir=tmp_path / "dist", data_dir=data))
+
+
+def test_footnote_markers_link_to_the_cited_work(store: ox.Store, annex: str) -> None:
+    rows = select(store, """
+        PREFIX schema: <https://schema.org/>
+        SELECT ?note ?work ?start ?end WHERE {
+          ?a oa:motivatedBy oa:linking ; oa:hasBody ?work ; oa:hasTarget ?t .
+          ?t dcterms:references ?note ;
+             oa:hasSelector [ a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end ] .
+          ?note schema:citation ?work .
+        } ORDER BY ?start""")
+    assert [(r["note"].rsplit("/", 1)[-1], r["work"].rsplit("/", 1)[-1]) for r in rows] == [
+        ("1", "produktionspanelet-gode-job-2015"),
+        ("2", "iris-group-digitalisation-and-automation-2015"),
+    ]
+    # the markers are the glued digits of "år1," and "IRIS Group2"
+    assert [annex[int(r["start"]) - 2:int(r["end"]) + 1] for r in rows] == ["år1,", "p2 "]
