@@ -1,0 +1,50 @@
+"""Loading dist/ aside into a store, in memory or on disk, and refusing a torn dist/."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from publish.errors import QuerySyntax, StoreError
+from publish.store import QueryRequest, dist_version, load_store
+from tests.server.conftest import fixture_trig, write_dist
+
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+
+def count(store: object) -> int:
+    result = store.execute(QueryRequest(COUNT))  # type: ignore[attr-defined]
+    return int(json.loads(result.body)["results"]["bindings"][0]["n"]["value"])
+
+
+@pytest.mark.parametrize("on_disk", [False, True])
+def test_load_reads_all_four_graphs_and_the_version(tmp_path: Path, on_disk: bool) -> None:
+    version = write_dist(tmp_path / "dist", fixture_trig(n_actors=3))
+    store_path = str(tmp_path / "store") if on_disk else ""
+    store = load_store(tmp_path / "dist", store_path)
+    if on_disk:
+        store.prepare_worker()
+    assert store.stats.version == version == dist_version(tmp_path / "dist")
+    assert len(store.stats.graphs) == 4
+    assert count(store) == store.stats.quads
+    assert (Path(store.stats.path) / ".complete").exists() is on_disk
+
+
+def test_a_dist_that_does_not_match_its_checksums_is_refused(tmp_path: Path) -> None:
+    write_dist(tmp_path / "dist", fixture_trig())
+    (tmp_path / "dist" / "vestlod.trig").write_text(fixture_trig(n_actors=1))
+    with pytest.raises(StoreError, match="does not match"):
+        load_store(tmp_path / "dist")
+
+
+def test_a_missing_dist_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="cannot read the dataset"):
+        load_store(tmp_path / "nothing")
+
+
+def test_syntax_errors_carry_the_parsers_message(tmp_path: Path) -> None:
+    write_dist(tmp_path / "dist", fixture_trig())
+    with pytest.raises(QuerySyntax, match="error at 1:"):
+        load_store(tmp_path / "dist").execute(QueryRequest("SELECT ?x WHERE {"))
