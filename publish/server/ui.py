@@ -48,28 +48,43 @@ ORDER BY DESC(?value)
 LIMIT 20""",
     ),
     (
-        "Actors per region",
-        """SELECT ?region ?regionLabel (COUNT(DISTINCT ?actor) AS ?actors)
+        "Actors named in each business area",
+        """PREFIX doco: <http://purl.org/spar/doco/>
+SELECT ?area ?areaLabel (COUNT(DISTINCT ?actor) AS ?actors)
 WHERE {
-  ?actor a vl:Actor ;
-         (org:basedAt|schema:location|dcterms:spatial)+ ?region .
-  OPTIONAL { ?region skos:prefLabel|rdfs:label ?regionLabel FILTER(lang(?regionLabel) = "da") }
+  ?mention oa:hasBody ?actor ; oa:hasTarget/dcterms:isPartOf ?sentence .
+  ?actor a vl:Actor .
+  ?sentence dcterms:isPartOf+ ?chapter .
+  ?chapter a doco:Chapter .
+  ?area schema:subjectOf ?chapter ; skos:prefLabel ?areaLabel .
+  FILTER(lang(?areaLabel) = "en")
 }
-GROUP BY ?region ?regionLabel
+GROUP BY ?area ?areaLabel
 ORDER BY DESC(?actors)""",
     ),
     (
-        "The sentence behind a figure",
-        """SELECT ?figure ?expression ?quote ?start ?end
+        "The sentence behind each figure",
+        """SELECT ?figure ?expression ?sentence ?start ?end
 WHERE {
   ?figure a qb:Observation ;
-          vl:expression ?expression .
-  ?annotation oa:hasBody|oa:hasTarget ?figure ;
-              (oa:hasTarget|oa:hasSelector)+ ?selector .
-  ?selector oa:exact ?quote .
-  OPTIONAL { ?annotation (oa:hasTarget|oa:hasSelector)+ [ oa:start ?start ; oa:end ?end ] }
+          vl:expression ?expression ;
+          prov:wasDerivedFrom ?target .
+  ?target oa:hasSelector [ a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end ] ;
+          dcterms:isPartOf/rdf:value ?sentence .
 }
-LIMIT 20""",
+ORDER BY ?start""",
+    ),
+    (
+        "What the annex says about one organisation (Welfare Tech)",
+        """SELECT ?relation ?label ?quote
+WHERE {
+  ?relation a rdf:Statement ;
+            (rdf:subject|rdf:object) ?org ;
+            skos:prefLabel ?label ;
+            prov:wasDerivedFrom/oa:hasSelector/oa:exact ?quote .
+  ?org skos:prefLabel "Welfare Tech"@da .
+  FILTER(lang(?label) = "en")
+}""",
     ),
     (
         "Named graphs and their size",
@@ -82,7 +97,7 @@ ORDER BY ?graph""",
         "Find anything by label",
         """SELECT ?thing ?label
 WHERE {
-  ?thing rdfs:label|skos:prefLabel ?label .
+  ?thing skos:prefLabel ?label .
   FILTER(CONTAINS(LCASE(STR(?label)), "vind"))
 }
 LIMIT 50""",
