@@ -11,6 +11,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import yaml
+from rdflib import Dataset, URIRef
+from rdflib.term import Node
 
 from publish.annotations import (
     Annotations,
@@ -20,10 +25,13 @@ from publish.annotations import (
     load_ignore,
 )
 from publish.config import Settings
-from publish.errors import AnnotationErrors, SourceError
+from publish.errors import AnnotationErrors, BuildError, SourceError
 from publish.source import Document, read_source, segment
 
 Log = Callable[[str], None]
+
+#: the DCAT-AP catalog in dist/, beside (not among) the dumps it describes
+CATALOG = "catalog.ttl"
 
 
 @dataclass(frozen=True)
@@ -81,18 +89,50 @@ def load_all(settings: Settings) -> tuple[Document, Annotations]:
     return doc, load_annotations(doc, settings.annotations_dir)
 
 
+def load_catalog_yaml(settings: Settings) -> dict[str, Any]:
+    """`data/catalog.yaml`, read before anything is written so a broken file stops the build."""
+    path = settings.catalog_path
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise BuildError(f"{path}: {exc}") from exc
+    if not isinstance(data, dict):
+        raise BuildError(f"{path}: expected a mapping at the top level")
+    return data
+
+
+def dataset_counts(dataset: Dataset, settings: Settings) -> dict[str, int]:
+    """VoID counts for the catalog: triples of the merged dumps and things under `/id/`."""
+    triples: set[tuple[Node, Node, Node]] = set()
+    for g in dataset.graphs():
+        triples.update(g)
+    prefix = settings.base_iri + "id/"
+    entities = {s for s, _, _ in triples if isinstance(s, URIRef) and str(s).startswith(prefix)
+                and "#" not in str(s)}
+    return {"triples": len(triples), "entities": len(entities)}
+
+
 def build(settings: Settings, log: Log = lambda _msg: None) -> BuildResult:
     """Build, validate and publish to `settings.dist_dir`; nothing is replaced on failure."""
-    from publish.dumps import write_dumps
+    from publish.catalog import build_catalog, serialise_catalog
+    from publish.dumps import DumpStats, write_dumps
     from publish.graph import build_dataset
     from publish.validate import validate_dataset
 
     t0 = time.perf_counter()
+    catalog_data = load_catalog_yaml(settings)
     doc, ann = load_all(settings)
     log(f"annotations: {ann.summary()}")
     dataset = build_dataset(doc, ann, settings)
     report = validate_dataset(dataset, settings, log=log)
-    files = write_dumps(dataset, settings.dist_dir, extra={"validation-report.ttl": report})
+    counts = dataset_counts(dataset, settings)
+
+    def describe(dumps: DumpStats) -> dict[str, str | bytes]:
+        graph = build_catalog(settings, catalog_data, dumps, counts)
+        return {CATALOG: serialise_catalog(graph, settings.base_iri)}
+
+    files = write_dumps(dataset, settings.dist_dir, extra={"validation-report.ttl": report},
+                        describe=describe)
     graphs = {str(g.identifier): len(g) for g in sorted(dataset.graphs(), key=lambda g: str(
         g.identifier)) if len(g)}
     return BuildResult(

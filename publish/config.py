@@ -64,6 +64,11 @@ SETTINGS: tuple[Setting, ...] = (
         float,
     ),
     Setting(
+        "license",
+        "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0",
+        "Licence IRI of the published data (DCAT catalog); described in data/catalog.yaml.",
+    ),
+    Setting(
         "ui_assets_dir",
         "node_modules/@zazuko/yasgui/build",
         "Folder with the YASGUI bundle (installed by `make setup` with npm).",
@@ -90,6 +95,7 @@ class Settings:
     query_workers: int = 0
     reload_interval: float = 2.0
     ui_assets_dir: str = "node_modules/@zazuko/yasgui/build"
+    license: str = "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0"
 
     @property
     def source_path(self) -> Path:
@@ -98,6 +104,10 @@ class Settings:
     @property
     def annotations_dir(self) -> Path:
         return self.data_dir / "annotations"
+
+    @property
+    def catalog_path(self) -> Path:
+        return self.data_dir / "catalog.yaml"
 
     @property
     def local_origin(self) -> str:

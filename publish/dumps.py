@@ -15,6 +15,7 @@ import gzip
 import hashlib
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -91,12 +92,29 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+#: what `describe` is given: dump file name -> (byte size, sha256 hex) of the published bytes
+DumpStats = dict[str, tuple[int, str]]
+
+
 def write_dumps(
-    ds: Dataset, out: Path, extra: dict[str, str | bytes] | None = None
+    ds: Dataset,
+    out: Path,
+    extra: dict[str, str | bytes] | None = None,
+    describe: Callable[[DumpStats], dict[str, str | bytes]] | None = None,
 ) -> dict[str, str]:
-    """Write all dumps (plus `extra` files) aside, then atomically point `out` at them."""
+    """Write all dumps (plus `extra` files) aside, then atomically point `out` at them.
+
+    `describe` receives the size and sha256 of every dump and returns more files to publish in
+    the same swap (the DCAT catalog): a description written later, or beside the swap, could
+    disagree with the files a harvester downloads.
+    """
     files = serialise(ds)
+    stats = {name: (len(data), sha256(data)) for name, data in files.items()}
+    if describe is not None:
+        extra = {**(extra or {}), **describe(stats)}
     for name, content in (extra or {}).items():
+        if name in stats:
+            raise BuildError(f"{name}: an extra file may not replace a dump")
         files[name] = content.encode("utf-8") if isinstance(content, str) else content
     digests = {name: sha256(data) for name, data in sorted(files.items())}
     sums = "".join(f"{digest}  {name}\n" for name, digest in digests.items())
