@@ -219,6 +219,7 @@ class _Catalog:
             raise BuildError(f"data/catalog.yaml: the licence <{self.licence}> (setting "
                              "`license`) is not described under `licences:`")
         self.texts(lic, RDFS.label, spec["label"])
+        self.texts(lic, DCTERMS.title, spec["label"])  # CKAN matches licences by IRI or dct:title
         self.add(lic, DCTERMS.type, LICENCE_TYPE[spec["type"]])
         if spec.get("same_as"):
             self.add(lic, SKOS.exactMatch, URIRef(spec["same_as"]))
