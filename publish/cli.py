@@ -191,5 +191,25 @@ def query(text: str, fmt: str, dist: Path | None, timeout: float | None) -> None
         click.echo(f"warning: result cut at {settings.result_cap} (setting result_cap)", err=True)
 
 
+@main.command()
+@click.option("--data", type=click.Path(path_type=Path), help="Data folder (default data/).")
+@_errors_to_exit
+def links(data: Path | None) -> None:
+    """Coverage of external identifiers and NACE mappings; every malformed or unsourced link."""
+    from publish.build import load_all
+    from publish.links import collect_links, coverage_table
+
+    settings = load_settings({"data_dir": data})
+    _doc, ann = load_all(settings)
+    linkset, _vocab, errors = collect_links(settings.data_dir / "links",
+                                            settings.data_dir / "vocabularies", ann)
+    for line in coverage_table(linkset, ann):
+        click.echo(line)
+    for err in errors:
+        click.echo(f"error: {err}", err=True)
+    if errors:
+        sys.exit(1)
+
+
 if __name__ == "__main__":
     main()

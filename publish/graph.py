@@ -422,6 +422,24 @@ class _Builder:
         self.support(node, rel.span, "relation", rel.id, OA.describing)
         self.curated(node, rel.origin.path, rel.origin.line)
 
+    def links(self) -> None:
+        """External identifiers and mappings from data/links/ (see publish.links), with the
+        labels of the external concepts taken from the official files in data/vocabularies/."""
+        from publish.links import link_triples, load_links
+
+        links_dir = self.settings.data_dir / "links"
+        if not links_dir.is_dir():
+            return
+        linkset, vocab = load_links(links_dir, self.settings.data_dir / "vocabularies", self.ann)
+        for triple in link_triples(linkset, self.ann, self.u, vocab):
+            self.data.add(triple)
+        folders = (links_dir, self.settings.data_dir / "vocabularies")
+        for path in sorted(p for folder in folders if folder.is_dir()
+                           for p in folder.iterdir() if p.suffix in (".csv", ".ttl")):
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            self.prov.add((self.activity, PROV.used,
+                           Literal(f"data/{path.parent.name}/{path.name} sha256:{digest}")))
+
     def provenance(self, inputs: dict[str, str]) -> None:
         p, act = self.prov, self.activity
         p.add((act, RDF.type, PROV.Activity))
@@ -504,6 +522,7 @@ def build_dataset(doc: Document, ann: Annotations, settings: Settings) -> Datase
     b.statements()
     b.figures()
     b.relations()
+    b.links()
     b.provenance(inputs)
     b.metadata()
     for prefix, ns in PREFIXES.items():

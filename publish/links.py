@@ -1,0 +1,545 @@
+"""Links to external identifiers: reviewable CSV mappings in, checked `Link`s and triples out.
+
+Why data and not code: every link states a claim about the world ("Aarhus Universitet is
+ror.org/01aj84f44", "district heating is NACE 35.30"). A reviewer must see each claim with its
+justification and the source where the identifier was read, and refuse it without touching
+Python. So `data/links/*.csv` holds the claims and this module only checks and translates them.
+
+Two kinds of file:
+
+* mapping files (every ``*.csv`` except ``changes.csv``), one link a row::
+
+      subject,property,target,justification,source,held
+
+  ``subject`` is ``actor:{id}``, ``area:{slug}`` or ``strength-position:{id}``; ``property`` a
+  CURIE from `PROPERTIES`; ``target`` an IRI of one of the `SCHEMES` (or, for ISO 3166-2, the
+  code itself). ``held`` is empty for a link that is published; otherwise it says why the link is
+  recorded but not yet published (e.g. a shape that does not accept the official IRI yet).
+* ``changes.csv``: organisations that have since merged or been renamed, one original a row::
+
+      event,original,resulting,resulting_label_da,resulting_label_en,resulting_type,year,justification,source
+
+Every problem is an `AnnotationError` with file, line and field, all reported at once. Labels of
+external concepts come from the official files shipped in ``data/vocabularies/`` (never from the
+network), so a page can show "NACE 35.30 Steam and air conditioning supply" beside the link.
+
+The module is pure: functions take text or already-read data and return values; only
+`read_links` and `read_vocabularies` open files, and neither writes anything.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, ORG, OWL, RDF, RDFS, SKOS, XSD
+
+from publish.annotations import ACTOR_TYPES, AREAS, Annotations
+from publish.errors import AnnotationError, AnnotationErrors
+from publish.uris import SLUG, Uris
+
+SCHEMA_NS = "https://schema.org/"
+WDT_NS = "http://www.wikidata.org/prop/direct/"
+NACE_NS = "http://data.europa.eu/ux2/nace2/"
+NUTS_NS = "http://data.europa.eu/nuts/code/"
+THEME_NS = "http://publications.europa.eu/resource/authority/data-theme/"
+
+MAPPING_COLUMNS = ("subject", "property", "target", "justification", "source", "held")
+CHANGE_COLUMNS = ("event", "original", "resulting", "resulting_label_da", "resulting_label_en",
+                  "resulting_type", "year", "justification", "source")
+CHANGES_FILE = "changes.csv"
+SUBJECT_KINDS = ("actor", "area", "strength-position")
+
+
+@dataclass(frozen=True)
+class Scheme:
+    """An external identifier scheme: how its targets start and the exact form they must have."""
+
+    name: str
+    prefix: str
+    pattern: re.Pattern[str]
+    literal: bool = False  # the target is a code, not an IRI (ISO 3166-2 has no IRIs)
+    vocabulary: bool = False  # every target must exist in data/vocabularies/
+
+
+#: The forms match the SHACL shapes (NUTS, Wikidata, ROR) and the official IRIs (NACE: the code
+#: without its dot, http://data.europa.eu/ux2/nace2/2811 for class 28.11; see the README in
+#: data/vocabularies/).
+SCHEMES: tuple[Scheme, ...] = (
+    Scheme("nuts", NUTS_NS, re.compile(r"^http://data\.europa\.eu/nuts/code/DK0\d$"),
+           vocabulary=True),
+    Scheme("nace", NACE_NS, re.compile(r"^http://data\.europa\.eu/ux2/nace2/([A-U]|\d{2,4})$"),
+           vocabulary=True),
+    Scheme("data-theme", THEME_NS, re.compile(
+        r"^http://publications\.europa\.eu/resource/authority/data-theme/[A-Z]{4}$"),
+        vocabulary=True),
+    Scheme("wikidata", "http://www.wikidata.org/", re.compile(
+        r"^http://www\.wikidata\.org/entity/Q[1-9]\d*$")),
+    Scheme("ror", "https://ror.org/", re.compile(r"^https://ror\.org/0[a-z0-9]{6}\d{2}$")),
+    Scheme("iso3166-2", "DK-", re.compile(r"^DK-8[1-5]$"), literal=True),
+)
+#: Malformed spellings of the same authorities (http/https, /wiki/ pages, www.): recognised so
+#: that they are reported as malformed instead of as "unknown scheme".
+_LOOSE = (("nuts", "data.europa.eu/nuts/"), ("nace", "data.europa.eu/ux2/nace2/"),
+          ("data-theme", "publications.europa.eu/resource/authority/data-theme/"),
+          ("wikidata", "wikidata.org/"), ("ror", "ror.org/"))
+
+#: property CURIE -> (IRI, subject kinds it may describe, schemes it may point to)
+PROPERTIES: dict[str, tuple[URIRef, frozenset[str], frozenset[str]]] = {
+    "owl:sameAs": (OWL.sameAs, frozenset({"actor"}), frozenset({"wikidata", "ror"})),
+    "dcterms:spatial": (DCTERMS.spatial, frozenset({"actor"}), frozenset({"nuts"})),
+    "schema:containedInPlace": (URIRef(SCHEMA_NS + "containedInPlace"), frozenset({"actor"}),
+                                frozenset({"nuts"})),
+    "wdt:P300": (URIRef(WDT_NS + "P300"), frozenset({"actor"}), frozenset({"iso3166-2"})),
+    **{
+        f"skos:{name}": (SKOS[name], frozenset({"area", "strength-position"}),
+                         frozenset({"nace", "data-theme"}))
+        for name in ("exactMatch", "closeMatch", "relatedMatch", "broadMatch", "narrowMatch")
+    },
+}
+
+
+@dataclass(frozen=True)
+class Link:
+    """One row of a mapping file."""
+
+    path: str
+    line: int
+    subject: str  # "actor:vestas"
+    prop: str  # CURIE
+    target: str
+    justification: str
+    source: str
+    held: str = ""
+
+    @property
+    def kind(self) -> str:
+        return self.subject.split(":", 1)[0]
+
+    @property
+    def ident(self) -> str:
+        return self.subject.split(":", 1)[1]
+
+    @property
+    def scheme(self) -> Scheme | None:
+        return scheme_of(self.target)
+
+    @property
+    def malformed(self) -> bool:
+        s = self.scheme
+        return s is None or not s.pattern.match(self.target)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One original organisation of an `org:ChangeEvent` (a merger or renaming)."""
+
+    path: str
+    line: int
+    event: str
+    original: str
+    resulting: str
+    resulting_label: dict[str, str]
+    resulting_type: str
+    year: int
+    justification: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Vocabularies:
+    """Labels, notations and hierarchy of the external concepts we ship (NUTS, NACE, themes)."""
+
+    graph: Graph
+    #: IRI -> (notation, English title, parent IRI or None) for NACE
+    nace: Mapping[str, tuple[str, str, str | None]] = field(default_factory=dict)
+
+    def has(self, iri: str) -> bool:
+        return iri in self.nace or (URIRef(iri), SKOS.prefLabel, None) in self.graph
+
+
+@dataclass(frozen=True)
+class LinkSet:
+    links: tuple[Link, ...]
+    changes: tuple[Change, ...]
+
+    @property
+    def published(self) -> tuple[Link, ...]:
+        return tuple(link for link in self.links if not link.held)
+
+
+# ---------------------------------------------------------------------------- parsing
+
+
+def scheme_of(target: str) -> Scheme | None:
+    """The scheme a target claims to belong to, judged by its prefix (not its exact form)."""
+    for scheme in SCHEMES:
+        if target.startswith(scheme.prefix):
+            return scheme
+    for name, fragment in _LOOSE:
+        if fragment in target:
+            return next(s for s in SCHEMES if s.name == name)
+    return None
+
+
+def nace_iri(code: str) -> str:
+    """The official IRI of a NACE Rev. 2 code: the code without its dot (28.11 -> …/2811)."""
+    return NACE_NS + code.replace(".", "")
+
+
+def _rows(text: str, path: str, columns: tuple[str, ...],
+          errors: list[AnnotationError]) -> Iterator[tuple[int, dict[str, str]]]:
+    reader = csv.DictReader(io.StringIO(text))
+    if tuple(reader.fieldnames or ()) != columns:
+        errors.append(AnnotationError(path, 1, None,
+                                      f"header must be {','.join(columns)}, "
+                                      f"not {','.join(reader.fieldnames or ())}"))
+        return
+    for row in reader:
+        if None in row or any(v is None for v in row.values()):
+            errors.append(AnnotationError(path, reader.line_num, None,
+                                          f"expected {len(columns)} columns"))
+            continue
+        yield reader.line_num, {k: v.strip() for k, v in row.items()}
+
+
+def parse_mappings(text: str, path: str) -> tuple[list[Link], list[AnnotationError]]:
+    """Rows of one mapping file; shape errors only (references are checked by `check_links`)."""
+    errors: list[AnnotationError] = []
+    links = []
+    for line, row in _rows(text, path, MAPPING_COLUMNS, errors):
+        missing = [c for c in ("subject", "property", "target", "justification", "source")
+                   if not row[c]]
+        for col in missing:
+            errors.append(AnnotationError(path, line, col, "required: a link without "
+                                          f"{col} does not go in"))
+        if missing:
+            continue
+        links.append(Link(path, line, row["subject"], row["property"], row["target"],
+                          row["justification"], row["source"], row["held"]))
+    return links, errors
+
+
+def parse_changes(text: str, path: str) -> tuple[list[Change], list[AnnotationError]]:
+    errors: list[AnnotationError] = []
+    changes = []
+    for line, row in _rows(text, path, CHANGE_COLUMNS, errors):
+        bad = False
+        for col in CHANGE_COLUMNS:
+            if not row[col]:
+                errors.append(AnnotationError(path, line, col, "required"))
+                bad = True
+        for col in ("event", "original", "resulting"):
+            if row[col] and not SLUG.match(row[col]):
+                errors.append(AnnotationError(path, line, col, f"not a slug: {row[col]!r}"))
+                bad = True
+        if row["year"] and not re.fullmatch(r"(19|20)\d\d", row["year"]):
+            errors.append(AnnotationError(path, line, "year", f"not a year: {row['year']!r}"))
+            bad = True
+        sources = tuple(s.strip() for s in row["source"].split(" ; ") if s.strip())
+        if row["source"] and not all(s.startswith(("http://", "https://")) for s in sources):
+            errors.append(AnnotationError(path, line, "source",
+                                          "list the web pages read, separated by ' ; '"))
+            bad = True
+        if bad:
+            continue
+        changes.append(Change(path, line, row["event"], row["original"], row["resulting"],
+                              {"da": row["resulting_label_da"], "en": row["resulting_label_en"]},
+                              row["resulting_type"], int(row["year"]), row["justification"],
+                              sources))
+    return changes, errors
+
+
+def check_links(links: Iterable[Link], changes: Iterable[Change], ann: Annotations,
+                vocab: Vocabularies) -> list[AnnotationError]:
+    """Every reference resolves, every target has its scheme's exact form and, for shipped
+    vocabularies, exists in them; no link is stated twice."""
+    errors: list[AnnotationError] = []
+    known = {"actor": set(ann.actors), "area": set(AREAS),
+             "strength-position": set(ann.strength_positions)}
+    seen: dict[tuple[str, str, str], Link] = {}
+    for link in links:
+        def err(fld: str, msg: str, link: Link = link) -> None:
+            errors.append(AnnotationError(link.path, link.line, fld, msg))
+
+        if ":" not in link.subject or link.kind not in SUBJECT_KINDS:
+            err("subject", f"{link.subject!r}: write actor:ID, area:SLUG or "
+                           "strength-position:ID")
+            continue
+        if link.ident not in known[link.kind]:
+            err("subject", f"unknown {link.kind} {link.ident!r}")
+        spec = PROPERTIES.get(link.prop)
+        if spec is None:
+            err("property", f"{link.prop!r} is not one of {', '.join(sorted(PROPERTIES))}")
+            continue
+        _, kinds, schemes = spec
+        if link.kind not in kinds:
+            err("property", f"{link.prop} does not fit a {link.kind} "
+                            f"(only {', '.join(sorted(kinds))}); owl:sameAs is for identical "
+                            "things, skos:*Match for concepts")
+        scheme = link.scheme
+        if scheme is None:
+            err("target", f"{link.target!r} belongs to no known scheme "
+                          f"({', '.join(s.name for s in SCHEMES)})")
+            continue
+        if not scheme.pattern.match(link.target):
+            err("target", f"malformed {scheme.name} target {link.target!r} "
+                          f"(expected {scheme.pattern.pattern})")
+            continue
+        if scheme.name not in schemes:
+            err("target", f"{link.prop} may point to {', '.join(sorted(schemes))}, "
+                          f"not to {scheme.name}")
+        if scheme.vocabulary and not vocab.has(link.target):
+            err("target", f"{link.target} is not in the shipped {scheme.name} vocabulary "
+                          "(data/vocabularies/)")
+        key = (link.subject, link.prop, link.target)
+        if key in seen:
+            err("target", f"stated twice (first at line {seen[key].line})")
+        seen[key] = link
+    events: dict[str, Change] = {}
+    for ch in changes:
+        if ch.original not in ann.actors:
+            errors.append(AnnotationError(ch.path, ch.line, "original",
+                                          f"unknown actor {ch.original!r}"))
+        if ch.resulting in ann.actors:
+            errors.append(AnnotationError(
+                ch.path, ch.line, "resulting",
+                f"{ch.resulting!r} is an annotated actor; a successor not in the annex needs "
+                "its own id"))
+        if ch.resulting_type not in ACTOR_TYPES:
+            errors.append(AnnotationError(ch.path, ch.line, "resulting_type",
+                                          f"unknown actor type {ch.resulting_type!r}"))
+        first = events.setdefault(ch.event, ch)
+        if (first.resulting, first.year) != (ch.resulting, ch.year):
+            errors.append(AnnotationError(
+                ch.path, ch.line, "event",
+                f"event {ch.event!r} has another result or year at line {first.line}"))
+    return errors
+
+
+# ---------------------------------------------------------------------------- files
+
+
+def read_vocabularies(folder: Path) -> Vocabularies:
+    """The shipped official vocabularies: NUTS and data themes (Turtle), NACE (CSV)."""
+    g = Graph()
+    for name in ("nuts-dk.ttl", "data-themes.ttl"):
+        path = folder / name
+        if path.is_file():
+            g.parse(path, format="turtle")
+    nace: dict[str, tuple[str, str, str | None]] = {}
+    path = folder / "nace-rev2.csv"
+    if path.is_file():
+        for row in csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))):
+            parent = nace_iri(row["parent"]) if row["parent"] else None
+            nace[nace_iri(row["code"])] = (row["code"], row["title_en"], parent)
+    return Vocabularies(g, nace)
+
+
+def read_links(folder: Path) -> tuple[list[Link], list[Change], list[AnnotationError]]:
+    """All mapping files and changes.csv of a folder, with paths relative to the project."""
+    links: list[Link] = []
+    changes: list[Change] = []
+    errors: list[AnnotationError] = []
+    for path in sorted(folder.glob("*.csv")):
+        shown = f"data/links/{path.name}"
+        text = path.read_text(encoding="utf-8")
+        if path.name == CHANGES_FILE:
+            found_c, errs = parse_changes(text, shown)
+            changes += found_c
+        else:
+            found_l, errs = parse_mappings(text, shown)
+            links += found_l
+        errors += errs
+    return links, changes, errors
+
+
+def collect_links(links_dir: Path, vocab_dir: Path, ann: Annotations
+                  ) -> tuple[LinkSet, Vocabularies, list[AnnotationError]]:
+    """Everything that was read, good or bad, and every problem (for `vestlod links`)."""
+    vocab = read_vocabularies(vocab_dir)
+    links, changes, errors = read_links(links_dir)
+    errors += check_links(links, changes, ann, vocab)
+    return LinkSet(tuple(links), tuple(changes)), vocab, errors
+
+
+def load_links(links_dir: Path, vocab_dir: Path,
+               ann: Annotations) -> tuple[LinkSet, Vocabularies]:
+    """Read and check everything; raise `AnnotationErrors` listing every problem (the build)."""
+    links, vocab, errors = collect_links(links_dir, vocab_dir, ann)
+    if errors:
+        raise AnnotationErrors(errors)
+    return links, vocab
+
+
+# ---------------------------------------------------------------------------- triples
+
+
+def _subject_iri(link: Link, ann: Annotations, uris: Uris) -> URIRef:
+    if link.kind == "actor":
+        actor = ann.actors[link.ident]
+        return uris.actor(actor.kind, actor.id)
+    return uris.id(link.kind, link.ident)
+
+
+def _publishable(iri: str) -> bool:
+    """An external IRI we may write as an object: it has its scheme's exact form."""
+    scheme = scheme_of(iri)
+    return scheme is not None and bool(scheme.pattern.match(iri))
+
+
+def _concept_labels(iri: URIRef, vocab: Vocabularies) -> Iterator[tuple[URIRef, URIRef, object]]:
+    """Label and notation of an external concept, and its ancestors as far as their IRIs are
+    link targets themselves (NACE division -> section).
+
+    Scheme IRIs (…/nuts/scheme/2016, …/nace2/nace2) and NUTS levels other than 2 are left out:
+    the SHACL link shapes read every IRI in those namespaces as a link target (see the report
+    of issue 7); the shipped files in data/vocabularies/ keep them.
+    """
+    seen: set[URIRef] = set()
+    todo = [iri]
+    while todo:
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        if str(node) in vocab.nace:
+            code, title, parent = vocab.nace[str(node)]
+            yield node, SKOS.prefLabel, Literal(title, lang="en")
+            yield node, SKOS.notation, Literal(code)
+            if parent and _publishable(parent):
+                yield node, SKOS.broader, URIRef(parent)
+                todo.append(URIRef(parent))
+            continue
+        for prop in (SKOS.prefLabel, SKOS.notation, SKOS.broader):
+            for value in vocab.graph.objects(node, prop):
+                if isinstance(value, Literal) and value.language not in (None, "da", "en"):
+                    continue
+                if isinstance(value, URIRef):
+                    if not _publishable(str(value)):
+                        continue
+                    todo.append(value)
+                yield node, prop, value
+
+
+def link_triples(links: LinkSet, ann: Annotations, uris: Uris,
+                 vocab: Vocabularies) -> Iterator[tuple[URIRef, URIRef, object]]:
+    """The published links, the labels of what they point to, and the modelled changes."""
+    labelled: set[URIRef] = set()
+    for link in links.published:
+        prop = PROPERTIES[link.prop][0]
+        subject = _subject_iri(link, ann, uris)
+        scheme = link.scheme
+        assert scheme is not None  # checked by check_links
+        if scheme.literal:
+            yield subject, prop, Literal(link.target)
+            continue
+        target = URIRef(link.target)
+        yield subject, prop, target
+        if scheme.vocabulary and target not in labelled:
+            labelled.add(target)
+            yield from _concept_labels(target, vocab)
+    yield from _change_triples(links.changes, ann, uris)
+
+
+def _change_triples(changes: Iterable[Change], ann: Annotations,
+                    uris: Uris) -> Iterator[tuple[URIRef, URIRef, object]]:
+    by_event: dict[str, list[Change]] = {}
+    for ch in changes:
+        by_event.setdefault(ch.event, []).append(ch)
+    for event, group in sorted(by_event.items()):
+        first = group[0]
+        ev = uris.id("change-event", event)
+        res = uris.id("org", first.resulting)
+        yield res, RDF.type, ORG.Organization
+        yield res, RDF.type, (ORG.OrganizationalCollaboration
+                              if first.resulting_type in ("cluster-organisation", "network",
+                                                          "innovation-network", "partnership")
+                              else ORG.FormalOrganization)
+        yield res, DCTERMS.type, uris.id("actor-type", first.resulting_type)
+        for lang, text in first.resulting_label.items():
+            yield res, RDFS.label, Literal(text, lang=lang)
+            yield res, SKOS.prefLabel, Literal(text, lang=lang)
+        yield res, ORG.resultedFrom, ev
+        yield ev, RDF.type, ORG.ChangeEvent
+        yield ev, DCTERMS.date, Literal(str(first.year), datatype=XSD.gYear)
+        originals = [ann.actors[ch.original] for ch in group]
+        names = {lang: ", ".join(a.label[lang] for a in originals) for lang in ("da", "en")}
+        yield ev, RDFS.label, Literal(
+            f"Sammenlægning til {first.resulting_label['da']} ({first.year}): {names['da']}",
+            lang="da")
+        yield ev, RDFS.label, Literal(
+            f"Merger into {first.resulting_label['en']} ({first.year}): {names['en']}",
+            lang="en")
+        yield ev, ORG.resultingOrganization, res
+        for ch, actor in zip(group, originals, strict=True):
+            orig = uris.actor(actor.kind, actor.id)
+            yield ev, ORG.originalOrganization, orig
+            yield orig, ORG.changedBy, ev
+            yield orig, DCTERMS.isReplacedBy, res
+            yield res, DCTERMS.replaces, orig
+            for source in ch.sources:
+                yield ev, DCTERMS.source, URIRef(source)
+
+
+# ---------------------------------------------------------------------------- coverage
+
+
+def coverage_table(links: LinkSet, ann: Annotations) -> list[str]:
+    """What `vestlod links` prints: identifier coverage per actor type, NACE per area and
+    strength position, held links, and every malformed target."""
+    published = links.published
+    external = {link.ident for link in published
+                if link.kind == "actor" and link.prop in ("owl:sameAs", "wdt:P300")}
+    located = {link.ident for link in published if link.kind == "actor"}
+    out = ["actors with at least one external identifier (owl:sameAs to Wikidata/ROR, or ISO "
+           "3166-2), per type:",
+           f"  {'type':28} {'with':>5} {'of':>4} {'share':>6}"]
+    by_type: dict[str, list[str]] = {}
+    for actor in ann.actors.values():
+        by_type.setdefault(actor.type, []).append(actor.id)
+    tot_with = tot = org_with = org_tot = 0
+    for typ, ids in sorted(by_type.items()):
+        n = sum(1 for i in ids if i in external)
+        tot_with, tot = tot_with + n, tot + len(ids)
+        out.append(f"  {typ:28} {n:5} {len(ids):4} {100 * n / len(ids):5.0f}%")
+    for actor in ann.actors.values():
+        if actor.kind in ("org", "region"):
+            org_tot += 1
+            org_with += actor.id in external
+    out.append(f"  {'all actors':28} {tot_with:5} {tot:4} {100 * tot_with / tot:5.0f}%")
+    out.append(f"  {'organisations (kind org/region)':28} {org_with:5} {org_tot:4} "
+               f"{100 * org_with / max(org_tot, 1):5.0f}%")
+    places = [a.id for a in ann.actors.values() if a.kind == "place"]
+    out.append(f"  places located in a NUTS 2 region: {sum(p in located for p in places)} of "
+               f"{len(places)}")
+    out.append("")
+    out.append("NACE Rev. 2 mappings (published; +held):")
+    nace = [link for link in links.links if (link.scheme and link.scheme.name == "nace")]
+    concepts = [("area", a) for a in AREAS] + [("strength-position", s)
+                                              for s in sorted(ann.strength_positions)]
+    missing = []
+    for kind, ident in concepts:
+        mine = [lk for lk in nace if lk.kind == kind and lk.ident == ident]
+        shown = [lk.target.removeprefix(NACE_NS) for lk in mine if not lk.held]
+        held = [lk.target.removeprefix(NACE_NS) for lk in mine if lk.held]
+        if not shown:
+            missing.append(f"{kind}:{ident}")
+        extra = f"  +held {' '.join(held)}" if held else ""
+        out.append(f"  {kind + ':' + ident:72} {' '.join(shown) or '-'}{extra}")
+    n_ok = len(concepts) - len(missing)
+    out.append(f"  with at least one published NACE mapping: {n_ok} of {len(concepts)}")
+    out.append("")
+    changes = sorted({(c.event, c.resulting) for c in links.changes})
+    out.append(f"organisation changes: {len(changes)} events, {len(links.changes)} originals")
+    out.append(f"links: {len(links.links)} stated, {len(published)} published, "
+               f"{len(links.links) - len(published)} held")
+    bad = [link for link in links.links if link.malformed]
+    out.append(f"malformed targets: {len(bad)}")
+    out += [f"  {link.path}:{link.line}: {link.target}" for link in bad]
+    return out
