@@ -21,8 +21,8 @@ from starlette.routing import Route
 from starlette.staticfiles import StaticFiles
 
 from publish.config import Settings
-from publish.errors import VestlodError
-from publish.server import sparql
+from publish.errors import NotFound, VestlodError
+from publish.server import resources, sparql
 from publish.server.live import Serving
 from publish.server.ui import UI_STATIC, make_ui_renderer
 from publish.store import Store
@@ -107,12 +107,17 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
-        exception_handlers={VestlodError: vestlod_error},
+        exception_handlers={
+            VestlodError: vestlod_error,
+            NotFound: resources.not_found,
+            404: resources.not_found,
+        },
     )
     app.state.settings = settings
     app.state.serving = serving
     ui_assets = Path(settings.ui_assets_dir)
     app.state.render_ui = make_ui_renderer(settings, ui_assets)
+    app.state.pages = resources.make_pages(settings.base_iri, settings.sparql_endpoint)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],
@@ -127,6 +132,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
             *sparql.routes,
+            *resources.routes,
         ]
     )
     app.mount("/static/vestlod", StaticFiles(directory=UI_STATIC), name="static")

@@ -193,3 +193,31 @@ def cpu_seconds(pids: list[int]) -> float:
             continue
         total += int(fields[11]) + int(fields[12])  # utime, stime
     return total / ticks
+
+
+def build_annex_dist(out: Path) -> Path:
+    """The real annex and annotations as dumps in ``out``, without the SHACL gate.
+
+    The gate has its own tests (tests/test_build.py) and takes minutes; dereferencing needs
+    the data, not the verdict, so the resource tests build the graph and write the dumps only.
+    """
+    from publish.build import load_all
+    from publish.dumps import write_dumps
+    from publish.graph import build_dataset
+    from tests.conftest import project_settings
+
+    settings = project_settings(dist_dir=out)
+    doc, ann = load_all(settings)
+    write_dumps(build_dataset(doc, ann, settings), out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def annex_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """`vestlod serve` over the real annex, built once per session into tmp_path."""
+    tmp = tmp_path_factory.mktemp("annex")
+    dist = build_annex_dist(tmp / "annex-dist")
+    srv = start_server(tmp, dist_dir=str(dist), query_timeout="20", result_cap="5")
+    srv.dist = dist
+    yield srv
+    stop_server(srv)

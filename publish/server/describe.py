@@ -1,0 +1,242 @@
+"""What a `/doc/…` description holds, as SPARQL, and the small index pages read it through.
+
+A description is one CONSTRUCT per resource: its own triples, the triples of its ``#fragment``
+nodes (selectors of an annotation), the labels of everything it links to, the inverse links
+that matter (not the hundreds of ``oa:hasSource``/``prov:wasGeneratedBy`` back-links of the
+annex and the build), and the evidence: each annotation whose body it is, with the sentence,
+paragraph and sections around the quote, and the business area those sections are about.
+Business areas also get their figures' values (for the chart); the annex gets its segments
+and every annotated span (for the readable document).
+
+The resource is bound with ``substitutions`` (``?this`` → a `NamedNode` built from an IRI that
+`publish.uris` has validated); no request text is ever formatted into a query.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+SCHEMA = "https://schema.org/"
+DCTERMS = "http://purl.org/dc/terms/"
+OA = "http://www.w3.org/ns/oa#"
+OWL = "http://www.w3.org/2002/07/owl#"
+QB = "http://purl.org/linked-data/cube#"
+SDMX_MEASURE = "http://purl.org/linked-data/sdmx/2009/measure#"
+SDMX_ATTR = "http://purl.org/linked-data/sdmx/2009/attribute#"
+SDMX_DIM = "http://purl.org/linked-data/sdmx/2009/dimension#"
+CNT = "http://www.w3.org/2011/content#"
+PROV = "http://www.w3.org/ns/prov#"
+
+RDF_TYPE = RDF + "type"
+LABELS = (SKOS + "prefLabel", RDFS + "label", DCTERMS + "title")
+
+_PROLOGUE = f"""PREFIX rdf: <{RDF}>
+PREFIX rdfs: <{RDFS}>
+PREFIX skos: <{SKOS}>
+PREFIX schema: <{SCHEMA}>
+PREFIX dcterms: <{DCTERMS}>
+PREFIX oa: <{OA}>
+PREFIX owl: <{OWL}>
+PREFIX qb: <{QB}>
+PREFIX prov: <{PROV}>
+PREFIX cnt: <{CNT}>
+PREFIX sdmx-measure: <{SDMX_MEASURE}>
+PREFIX sdmx-attribute: <{SDMX_ATTR}>
+PREFIX sdmx-dimension: <{SDMX_DIM}>
+"""
+
+_LABEL_VALUES = "FILTER(?lp IN (skos:prefLabel, rdfs:label))"
+
+#: the branches every resource gets; ``?this`` is substituted, ``?vl`` is the ontology IRI
+_COMMON = f"""
+  {{ ?this ?p ?o }}
+  UNION {{ ?this ?p ?o . FILTER(isIRI(?o)) ?o ?lp ?ol . {_LABEL_VALUES} }}
+  UNION {{ ?this ?p ?o . ?p ?lp ?pl . {_LABEL_VALUES} }}
+  UNION {{ ?this ?p4 ?f . FILTER(isIRI(?f) && STRSTARTS(STR(?f), CONCAT(STR(?this), "#")))
+           ?f ?fp ?fo }}
+  UNION {{ ?this ?p5 ?g . ?g ?p6 ?f .
+           FILTER(isIRI(?f) && STRSTARTS(STR(?f), CONCAT(STR(?this), "#"))) ?f ?fp ?fo }}
+  UNION {{ ?x ?ip ?this . FILTER(?ip NOT IN (oa:hasSource, prov:wasGeneratedBy)) }}
+  UNION {{ ?x ?ip ?this . FILTER(?ip NOT IN (oa:hasSource, prov:wasGeneratedBy))
+           ?x ?xp ?xo . FILTER(?xp IN (skos:prefLabel, rdfs:label, rdf:type)) }}
+  UNION {{ ?x ?ip ?this . ?x a qb:Observation ; ?xp ?xo .
+           FILTER(?xp IN (sdmx-measure:obsValue, sdmx-attribute:unitMeasure,
+                          <{{vl}}expression>, <{{vl}}qualifier>, sdmx-dimension:refPeriod)) }}
+  UNION {{ ?x ?ip ?this . ?x a qb:Observation ; sdmx-attribute:unitMeasure|<{{vl}}qualifier> ?u .
+           ?u ?ulp ?ul . FILTER(?ulp IN (skos:prefLabel, rdfs:label, skos:notation)) }}
+  UNION {{ ?ann oa:hasBody ?this ; ?ap ?ao .
+           FILTER(?ap IN (oa:hasBody, oa:hasTarget, oa:motivatedBy)) }}
+  UNION {{ ?ann oa:hasBody ?this ; oa:hasTarget ?t . ?t ?tp ?to .
+           FILTER(?tp IN (oa:hasSelector, dcterms:isPartOf)) }}
+  UNION {{ ?ann oa:hasBody ?this ; oa:hasTarget/oa:hasSelector ?sel . ?sel ?sp ?so }}
+  UNION {{ ?ann oa:hasBody ?this ; oa:hasTarget/dcterms:isPartOf+ ?anc . ?anc ?ancp ?anco .
+           FILTER(?ancp IN (dcterms:isPartOf, rdf:value, rdfs:label, oa:hasSelector,
+                            schema:position, rdf:type)) }}
+  UNION {{ ?ann oa:hasBody ?this ; oa:hasTarget/dcterms:isPartOf+/oa:hasSelector ?asel .
+           ?asel oa:start|oa:end ?apos . ?asel ?aselp ?apos }}
+  UNION {{ ?ann oa:hasBody ?this ; oa:hasTarget/dcterms:isPartOf+ ?top .
+           ?area schema:subjectOf ?top . ?area ?arp ?aro .
+           FILTER(?arp IN (skos:prefLabel, rdfs:label, rdf:type)) }}
+"""
+
+_COMMON_TEMPLATE = """
+  ?this ?p ?o . ?o ?lp ?ol . ?p ?lp ?pl . ?f ?fp ?fo .
+  ?x ?ip ?this . ?x ?xp ?xo . ?u ?ulp ?ul .
+  ?ann ?ap ?ao . ?t ?tp ?to . ?sel ?sp ?so . ?anc ?ancp ?anco . ?asel ?aselp ?apos .
+  ?area ?arp ?aro . ?area schema:subjectOf ?top .
+"""
+
+#: business areas: actors mentioned in the sections the area is about (with their types)
+_AREA = """
+  UNION { ?this schema:subjectOf ?top . ?seg dcterms:isPartOf+ ?top .
+          ?mt dcterms:isPartOf ?seg . ?m oa:hasTarget ?mt ; oa:hasBody ?actor .
+          ?actor a <{vl}Actor> ; ?acp ?aco .
+          FILTER(?acp IN (skos:prefLabel, rdfs:label, rdf:type)) }
+"""
+
+#: the annex: every segment with its text and position, every annotated span and its body
+_DOCUMENT = """
+  UNION { ?seg dcterms:isPartOf+ ?this ; ?segp ?sego .
+          FILTER(?segp IN (dcterms:isPartOf, rdf:value, rdfs:label, dcterms:title,
+                           schema:position, rdf:type, oa:hasSelector)) }
+  UNION { ?seg dcterms:isPartOf+ ?this ; oa:hasSelector ?segsel . ?segsel ?segselp ?segselo .
+          FILTER(?segselp IN (oa:start, oa:end)) }
+  UNION { ?span oa:hasSource ?this ; ^oa:hasTarget ?m . ?m oa:hasBody ?body ; oa:hasTarget ?span .
+          ?span oa:hasSelector ?spansel . ?spansel ?spanselp ?spanselo .
+          FILTER(?spanselp IN (oa:start, oa:end)) }
+  UNION { ?span oa:hasSource ?this ; ^oa:hasTarget/oa:hasBody ?body .
+          ?span oa:hasSelector ?spansel }
+  UNION { ?span oa:hasSource ?this ; ^oa:hasTarget/oa:hasBody ?body . ?body ?bodyp ?bodyo .
+          FILTER(?bodyp IN (skos:prefLabel, rdfs:label, rdf:type)) }
+"""
+
+_EXTRA_TEMPLATE = {
+    "area": "?actor ?acp ?aco .",
+    "document": """?seg ?segp ?sego . ?segsel ?segselp ?segselo . ?m oa:hasBody ?body ;
+      oa:hasTarget ?span . ?span oa:hasSelector ?spansel . ?spansel ?spanselp ?spanselo .
+      ?body ?bodyp ?bodyo .""",
+}
+_EXTRA_WHERE = {"area": _AREA, "document": _DOCUMENT}
+
+
+def describe_query(kind: str, vocabulary_ns: str) -> str:
+    """The CONSTRUCT for one resource of ``kind`` (``?this`` left for substitution).
+
+    ``vocabulary_ns`` (``…/def/vestlod#``) comes from settings, never from the request.
+    """
+    where = _COMMON + _EXTRA_WHERE.get(kind, "")
+    template = _COMMON_TEMPLATE + _EXTRA_TEMPLATE.get(kind, "")
+    body = f"CONSTRUCT {{{template}}}\nWHERE {{{where}}}"
+    return _PROLOGUE + body.replace("{vl}", vocabulary_ns)
+
+
+#: the ontology document: every term in its namespace, the concept schemes, labels of targets
+ONTOLOGY_QUERY = _PROLOGUE + f"""CONSTRUCT {{
+  ?t ?p ?o . ?o ?lp ?ol . ?scheme ?sp ?so . ?c skos:inScheme ?scheme ; ?cp ?co .
+}} WHERE {{
+  {{ ?this a owl:Ontology . ?t ?p ?o .
+     FILTER(?t = ?this || STRSTARTS(STR(?t), CONCAT(STR(?this), "#"))) }}
+  UNION {{ ?this a owl:Ontology . ?t ?p ?o .
+           FILTER(isIRI(?o) && STRSTARTS(STR(?t), CONCAT(STR(?this), "#")))
+           ?o ?lp ?ol . {_LABEL_VALUES} }}
+  UNION {{ ?scheme a skos:ConceptScheme ; ?sp ?so .
+           FILTER(?sp IN (rdf:type, skos:prefLabel, rdfs:label, dcterms:title, skos:definition,
+                          dcterms:description)) }}
+  UNION {{ ?c skos:inScheme ?scheme ; ?cp ?co . FILTER(?cp IN (skos:prefLabel, rdf:type)) }}
+}}"""
+
+#: the home page: the dataset's own description and the business areas with their labels
+HOME_QUERY = _PROLOGUE + """CONSTRUCT {
+  ?this ?p ?o . ?area ?ap ?ao .
+} WHERE {
+  { ?this ?p ?o }
+  UNION { ?area a ?businessArea ; ?ap ?ao .
+          FILTER(?ap IN (skos:prefLabel, rdf:type)) }
+}"""
+
+Term = ox.NamedNode | ox.Literal | ox.BlankNode
+
+
+def _key(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
+    return term.value if isinstance(term, ox.NamedNode | ox.BlankNode) else str(term)
+
+
+@dataclass
+class Description:
+    """A set of triples about ``subject``, indexed both ways for templates.
+
+    Built from the triples of a CONSTRUCT answer; pages read it through `objects`, `subjects`
+    and `label` and never see the store.
+    """
+
+    subject: str
+    triples: list[ox.Triple]
+    _out: dict[str, dict[str, list[ox.NamedNode | ox.Literal | ox.BlankNode]]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(list)), repr=False
+    )
+    _in: dict[str, dict[str, list[str]]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(list)), repr=False
+    )
+
+    def __post_init__(self) -> None:
+        for t in self.triples:
+            s = _key(t.subject)
+            self._out[s][t.predicate.value].append(t.object)  # type: ignore[arg-type]
+            if isinstance(t.object, ox.NamedNode):
+                self._in[t.object.value][t.predicate.value].append(s)
+
+    @classmethod
+    def parse(cls, subject: str, ntriples: bytes) -> Description:
+        triples = [t.triple for t in ox.parse(ntriples, ox.RdfFormat.N_TRIPLES)]
+        return cls(subject, triples)
+
+    def __len__(self) -> int:
+        return len(self.triples)
+
+    def has_subject(self, iri: str) -> bool:
+        return iri in self._out
+
+    def predicates(self, s: str) -> Iterator[tuple[str, list[Term]]]:
+        yield from self._out.get(s, {}).items()
+
+    def inverse(self, o: str) -> Iterator[tuple[str, list[str]]]:
+        yield from self._in.get(o, {}).items()
+
+    def objects(self, s: str, p: str) -> list[ox.NamedNode | ox.Literal | ox.BlankNode]:
+        return self._out.get(s, {}).get(p, [])
+
+    def iris(self, s: str, p: str) -> list[str]:
+        return [o.value for o in self.objects(s, p) if isinstance(o, ox.NamedNode)]
+
+    def first(self, s: str, p: str) -> str | None:
+        values = self.objects(s, p)
+        return values[0].value if values else None
+
+    def subjects(self, p: str, o: str) -> list[str]:
+        return sorted(set(self._in.get(o, {}).get(p, [])))
+
+    def types(self, s: str) -> set[str]:
+        return set(self.iris(s, RDF_TYPE))
+
+    def literal(self, s: str, p: str, lang: str) -> str | None:
+        """The value in ``lang``, else one without a language, else any."""
+        values = [o for o in self.objects(s, p) if isinstance(o, ox.Literal)]
+        for want in (lang, None, "en", "da"):
+            for v in values:
+                if (v.language or None) == want:
+                    return v.value
+        return values[0].value if values else None
+
+    def label(self, s: str, lang: str, props: Iterable[str] = LABELS) -> str | None:
+        for p in props:
+            found = self.literal(s, p, lang)
+            if found:
+                return found
+        return None
