@@ -9,7 +9,7 @@ UI     := node_modules/.vestlod-ui
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: setup build validate run serve test lint bench clean
+.PHONY: setup build validate run serve test lint bench clean harvest-env
 
 setup: $(STAMP) $(UI)
 
@@ -27,6 +27,15 @@ $(UI): package.json package-lock.json
 	  npm ci --no-audit --no-fund --ignore-scripts --loglevel=error && touch $(UI) \
 	    || echo "warning: npm ci failed, the query UI will show a plain form"; \
 	else echo "warning: npm not found, the query UI will show a plain form"; fi
+
+# ckanext-dcat (a real CKAN harvester's parser) pins packages that clash with ours, so it gets its
+# own environment; tests/test_harvest.py uses it when present (CI creates it, see .ci/run).
+HARVEST := build/harvest-venv
+harvest-env: $(HARVEST)/.installed
+$(HARVEST)/.installed: requirements-harvest.lock
+	@test -x $(HARVEST)/bin/python || $(PYTHON) -m venv $(HARVEST)
+	$(HARVEST)/bin/pip install --quiet -r requirements-harvest.lock
+	@touch $@
 
 build: $(STAMP)
 	$(BIN)/vestlod build
