@@ -120,7 +120,8 @@ _DOCUMENT = """
 _EXTRA_TEMPLATE = {
     "area": "?actor ?acp ?aco .",
     "document": """?seg ?segp ?sego . ?segsel ?segselp ?segselo . ?m oa:hasBody ?body ;
-      oa:hasTarget ?span . ?span oa:hasSelector ?spansel . ?spansel ?spanselp ?spanselo .
+      oa:hasTarget ?span . ?span oa:hasSource ?this .
+      ?span oa:hasSelector ?spansel . ?spansel ?spanselp ?spanselo .
       ?body ?bodyp ?bodyo .""",
 }
 _EXTRA_WHERE = {"area": _AREA, "document": _DOCUMENT}

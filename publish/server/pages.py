@@ -168,6 +168,7 @@ def choose_lang(param: str | None, accept_language: str | None) -> str:
 def normalise(text: str) -> str:
     """The reading form of raw PDF text: joined line-break hyphens, single spaces."""
     text = re.sub(r"(?<=[a-zæøå])-\n(?=[a-zæøå])", "", text)
+    text = re.sub(r"(?<=\s)-\n", "-", text)  # "og -\nfaciliteter" keeps its hyphen
     return " ".join(text.split())
 
 
