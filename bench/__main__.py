@@ -293,7 +293,14 @@ def main() -> None:
     parser.add_argument("--skip-rdflib", action="store_true",
                         help="rdflib-endpoint needs minutes to load 1M triples")
     parser.add_argument("--skip-others", action="store_true")
+    parser.add_argument("--skip-pages", action="store_true",
+                        help="skip the organisation-page render benchmark on the annex")
+    parser.add_argument("--pages-only", action="store_true",
+                        help="only the organisation-page render benchmark (a few seconds)")
     args = parser.parse_args()
+    if args.pages_only:
+        bench_pages()
+        return
     clients = [int(c) for c in args.clients.split(",")]
     WORK.mkdir(exist_ok=True)
     dist = WORK / f"synthetic-{args.triples}"
@@ -345,6 +352,27 @@ def main() -> None:
     out = RESULTS / f"endpoint-{args.triples}-{report['when'].replace(':', '')}.json"  # type: ignore[union-attr]
     out.write_text(json.dumps(report, indent=2) + "\n")
     print_summary(report, clients)
+    print(f"results: {out.relative_to(ROOT)}")
+    if not args.skip_pages:
+        bench_pages()
+
+
+def bench_pages() -> None:
+    """Organisation pages of the real annex: render alone, over HTTP uncached and cached."""
+    from bench import pages
+
+    WORK.mkdir(exist_ok=True)
+    when = datetime.now(UTC).isoformat(timespec="seconds")
+    result = pages.run(WORK, free_port(), free_port())
+    report = {"when": when, "machine": {"cpus": os.cpu_count(),
+                                        "python": platform.python_version()}, **result}
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / f"pages-{when.replace(':', '')}.json"
+    out.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"\norganisation pages ({result['organisations']} on the annex), p50/p99 ms:")
+    for name in ("render", "http_uncached", "http_cached"):
+        r = result[name]
+        print(f"  {name:<14} {r['p50_ms']:>7} / {r['p99_ms']:<7} (n={r['n']})")  # type: ignore[index]
     print(f"results: {out.relative_to(ROOT)}")
 
 

@@ -1,0 +1,132 @@
+"""Page rendering on the real annex: organisation pages, p50/p99, three ways.
+
+* ``render``: `Pages.resource` alone on a parsed description (the template work per request
+  when the description is cached but the page is not: the budget in issue 5 is 20 ms p50);
+* ``http_uncached``: a real `vestlod serve` with the cache off, so every request runs the
+  description CONSTRUCT in a worker, parses it and renders;
+* ``http_cached``: the same server with its cache on, the second and later requests per page.
+
+The annex is built without the SHACL gate (its own benchmark is the build), into dist.bench/.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import time
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+
+ROOT = Path(__file__).resolve().parents[1]
+BASE = "https://w3id.org/vestlod/"
+
+
+def build_annex(out: Path) -> Path:
+    """The real annex as dumps in ``out`` (no SHACL gate), reused when already there."""
+    if (out / "vestlod.trig").exists():
+        return out
+    from publish.build import load_all
+    from publish.config import load_settings
+    from publish.dumps import write_dumps
+    from publish.graph import build_dataset
+
+    settings = load_settings({"dist_dir": out, "data_dir": ROOT / "data",
+                              "ontology_dir": ROOT / "ontology"}, environ={},
+                             toml_path=ROOT / "no-such-file.toml")
+    doc, ann = load_all(settings)
+    write_dumps(build_dataset(doc, ann, settings), out)
+    return out
+
+
+def _ms(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return round(values[min(int(q * len(values)), len(values) - 1)] * 1000, 2)
+
+
+def _stats(values: list[float]) -> dict[str, float]:
+    return {"n": len(values), "p50_ms": _ms(values, 0.5), "p99_ms": _ms(values, 0.99),
+            "mean_ms": round(statistics.fmean(values) * 1000, 2)}
+
+
+def organisations(dist: Path) -> tuple[ox.Store, list[str]]:
+    store = ox.Store()
+    store.bulk_load(path=str(dist / "vestlod.trig"), format=ox.RdfFormat.TRIG)
+    orgs = sorted({q.subject.value for q in store.quads_for_pattern(None, None, None, None)
+                   if isinstance(q.subject, ox.NamedNode)
+                   and q.subject.value.startswith(BASE + "id/org/")
+                   and "#" not in q.subject.value})
+    return store, orgs
+
+
+def render_only(store: ox.Store, orgs: list[str], rounds: int) -> dict[str, float]:
+    from publish.server.describe import Description, describe_query
+    from publish.server.pages import Pages
+
+    pages = Pages(BASE, BASE + "sparql")
+    query = describe_query("org", BASE + "def/vestlod#")
+    descriptions = []
+    for iri in orgs:
+        triples = list(store.query(query, use_default_graph_as_union=True,
+                                   substitutions={ox.Variable("this"): ox.NamedNode(iri)}))
+        descriptions.append(Description(iri, triples))  # type: ignore[arg-type]
+    times: list[float] = []
+    for r in range(rounds):
+        for desc in descriptions:
+            path = "/doc/" + desc.subject[len(BASE) + 3:]
+            t0 = time.perf_counter()
+            pages.resource(desc, "org", ("da", "en")[r % 2], path, ())
+            times.append(time.perf_counter() - t0)
+    return _stats(times)
+
+
+def over_http(dist: Path, orgs: list[str], cache_mb: int, rounds: int, port: int,
+              record_from: int = 0) -> dict[str, float]:
+    """GET every organisation page ``rounds`` times (da, en, da, …); rounds before
+    ``record_from`` only fill the cache."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VESTLOD_")}
+    env.update({"VESTLOD_CACHE_MB": str(cache_mb), "VESTLOD_RELOAD_INTERVAL": "0",
+                "VESTLOD_QUERY_WORKERS": "2"})
+    proc = subprocess.Popen(
+        [str(ROOT / ".venv/bin/vestlod"), "serve", "--port", str(port), "--dist", str(dist)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=dist.parent)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(url + "/readyz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            time.sleep(0.1)
+        times: list[float] = []
+        with httpx.Client(base_url=url, timeout=30) as client:
+            for path in orgs[:3]:  # warm up the connection and the workers
+                client.get(path.replace(BASE + "id/", "/doc/"))
+            for r in range(rounds):
+                for iri in orgs:
+                    path = "/doc/" + iri[len(BASE) + 3:]
+                    t0 = time.perf_counter()
+                    resp = client.get(path, params={"lang": ("da", "en")[r % 2]})
+                    if r >= record_from:
+                        times.append(time.perf_counter() - t0)
+                    resp.raise_for_status()
+        return _stats(times)
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def run(work: Path, port_a: int, port_b: int, rounds: int = 5) -> dict[str, object]:
+    """All three measurements over every organisation of the annex."""
+    dist = build_annex(work / "annex")
+    store, orgs = organisations(dist)
+    return {
+        "organisations": len(orgs),
+        "render": render_only(store, orgs, rounds),
+        "http_uncached": over_http(dist, orgs, 0, 2, port_a),
+        "http_cached": over_http(dist, orgs, 64, rounds + 2, port_b, record_from=2),
+    }
