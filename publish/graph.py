@@ -82,7 +82,6 @@ QUALIFIER_SLUGS = {
     "ca.": "ca", "omkring": "omkring", "godt": "godt", "knap": "knap", "over": "over",
     "mere end": "mere-end", "mindst": "mindst", "godt og vel": "godt-og-vel", "op til": "op-til",
 }
-LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 DOCUMENT_SLUG = "bilag-styrket-vestdansk-samarbejde"
 
 
@@ -475,7 +474,7 @@ class _Builder:
                   "Denmark as linked open data: business areas, strength positions, actors, "
                   "figures and relations, each traced to the annex's own words.",
         }, DCTERMS.description)
-        m.add((ds, DCTERMS.license, LICENSE))
+        m.add((ds, DCTERMS.license, URIRef(self.settings.license)))
         m.add((ds, DCTERMS.source, self.document))
         m.add((ds, VOID.uriSpace, Literal(u.base + "id/")))
         m.add((ds, VOID.sparqlEndpoint, URIRef(self.settings.sparql_endpoint)))

@@ -409,6 +409,44 @@ async def void_triples(request: Request, serving: Serving, live: Live) -> list[o
     return triples
 
 
+# ---- DCAT catalog ------------------------------------------------------------------------
+
+CATALOG_NAME = "catalog.ttl"
+
+
+def _read_catalog(dist: Path) -> bytes | None:
+    try:
+        return (dist / CATALOG_NAME).read_bytes()
+    except OSError:
+        return None
+
+
+async def catalog(request: Request) -> Response:
+    """The DCAT-AP catalog the build wrote (`dist/catalog.ttl`), in the format a harvester asks.
+
+    Turtle by default; RDF/XML, JSON-LD and N-Triples by `Accept` or suffix-free `format=`
+    negotiation, converted by Oxigraph from the file (never from request text).
+    """
+    serving: Serving = request.app.state.serving
+    settings = serving.settings
+    fmt = _choose(request, None, RDF_FORMATS)
+    data = await anyio.to_thread.run_sync(_read_catalog, Path(settings.dist_dir))
+    if data is None:
+        raise NotFound("no catalog has been built")
+    etag = '"' + hashlib.sha256(data + fmt.key.encode()).hexdigest()[:40] + '"'
+    if request.headers.get("if-none-match", "").strip().removeprefix("W/") == etag:
+        return Response(status_code=304, headers={"ETag": etag, "Vary": "Accept"})
+    if fmt.key == "turtle":
+        body = data
+    else:
+        triples = [ox.Triple(t.subject, t.predicate, t.object)
+                   for t in ox.parse(data, format=ox.RdfFormat.TURTLE)]
+        body = ox.serialize(triples, format=fmt.oxigraph) or b""  # type: ignore[arg-type]
+    return Response(body, media_type=fmt.content_type,
+                    headers={"Vary": "Accept", "ETag": etag, "Cache-Control": "public, no-cache",
+                             "Link": '</.well-known/void>; rel="describedby"'})
+
+
 # ---- dumps, sitemap, robots ---------------------------------------------------------------
 
 
@@ -543,6 +581,7 @@ routes = [
     Route("/doc/{rest:path}", doc_resource, methods=["GET"]),
     Route("/def/{name}", ontology, methods=["GET"]),
     Route("/.well-known/void", void, methods=["GET"]),
+    Route("/catalog", catalog, methods=["GET"]),
     Route("/dumps", dumps_index, methods=["GET"]),
     Route("/dumps/", dumps_index, methods=["GET"]),
     Route("/dumps/{name}", dump_file, methods=["GET"]),
