@@ -242,4 +242,4 @@ def test_footnote_markers_link_to_the_cited_work(store: ox.Store, annex: str) ->
         ("2", "iris-group-digitalisation-and-automation-2015"),
     ]
     # the markers are the glued digits of "år1," and "IRIS Group2"
-    assert [annex[int(r["start"]) - 2:int(r["end"]) + 1] for r in rows] == ["år1,", "p2 "]
+    assert [annex[int(r["start"]) - 2:int(r["end"]) + 1] for r in rows] == ["år1,", "up2 "]
