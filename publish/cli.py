@@ -211,5 +211,23 @@ def links(data: Path | None) -> None:
         sys.exit(1)
 
 
+@main.command()
+@click.option("--data", type=click.Path(path_type=Path),
+              help="Built folder with vestlod.trig (default dist/).")
+@click.option("--report", type=click.Path(path_type=Path),
+              help="Where to write the report (default DATA/validation-report.ttl).")
+@_errors_to_exit
+def validate(data: Path | None, report: Path | None) -> None:
+    """Validate a built dataset against shapes/; print every result, exit ≠ 0 on a violation."""
+    from publish.errors import ShaclViolation
+    from publish.validate import validate_dist
+
+    settings = load_settings({"dist_dir": data})
+    result = validate_dist(settings.dist_dir, settings, report)
+    click.echo(result.summary())
+    if result.violations:
+        raise ShaclViolation(f"{len(result.violations)} SHACL violations in {settings.dist_dir}")
+
+
 if __name__ == "__main__":
     main()
