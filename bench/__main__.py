@@ -297,9 +297,17 @@ def main() -> None:
                         help="skip the organisation-page render benchmark on the annex")
     parser.add_argument("--pages-only", action="store_true",
                         help="only the organisation-page render benchmark (a few seconds)")
+    parser.add_argument("--skip-load", action="store_true",
+                        help="skip the mixed-workload load test on the annex")
+    parser.add_argument("--load-only", action="store_true",
+                        help="only the mixed-workload load test (--load-seconds, 32 clients)")
+    parser.add_argument("--load-seconds", type=float, default=60.0)
     args = parser.parse_args()
     if args.pages_only:
         bench_pages()
+        return
+    if args.load_only:
+        bench_load(args.load_seconds)
         return
     clients = [int(c) for c in args.clients.split(",")]
     WORK.mkdir(exist_ok=True)
@@ -355,6 +363,48 @@ def main() -> None:
     print(f"results: {out.relative_to(ROOT)}")
     if not args.skip_pages:
         bench_pages()
+    if not args.skip_load:
+        bench_load(args.load_seconds)
+
+
+def bench_load(seconds: float, clients: int = 32) -> None:
+    """The mixed workload (queries, dereferencing, pages, dumps) on the annex for ``seconds``
+    after a 10 s warm-up: zero errors expected, memory at the end within 10 % of warm-up."""
+    from bench import load, pages
+
+    WORK.mkdir(exist_ok=True)
+    dist = pages.build_annex(WORK / "annex")
+    _, orgs = pages.organisations(dist)
+    when = datetime.now(UTC).isoformat(timespec="seconds")
+    target = start_ours(dist, 64)
+    memory: dict[str, dict[str, int]] = {}
+    try:
+        memory["start"] = load.tree_memory_kb(target.process.pid)
+        workload = load.mixed_workload(synthetic.BASE, orgs)
+        result = asyncio.run(load.run_load(
+            target.url.removesuffix("/sparql"), workload, clients, seconds, seed=3, warmup=10,
+            on_warm=lambda: memory.__setitem__("warm", load.tree_memory_kb(target.process.pid))))
+        memory["end"] = load.tree_memory_kb(target.process.pid)
+    finally:
+        stop(target)
+    growth = (memory["end"]["rss_kb"] - memory["warm"]["rss_kb"]) / memory["warm"]["rss_kb"]
+    report = {"when": when, "machine": {"cpus": os.cpu_count(),
+                                        "python": platform.python_version()},
+              "resources": len(orgs), **result, "memory": memory,
+              "rss_growth_after_warmup": round(growth, 4), "rss_flat": abs(growth) <= 0.10}
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / f"load-{when.replace(':', '')}.json"
+    out.write_text(json.dumps(report, indent=2) + "\n")
+    mib = {k: round(v["rss_kb"] / 1024, 1) for k, v in memory.items()}
+    print(f"\nload ({clients} clients, {result['seconds']} s, {len(orgs)} organisations): "
+          f"{result['rps']} req/s, p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms, "
+          f"errors {result['errors']}")
+    print(f"  RSS MiB start/warm/end: {mib['start']} / {mib['warm']} / {mib['end']} "
+          f"(growth after warm-up {growth:+.1%})")
+    for kind, k in result["per_kind"].items():  # type: ignore[attr-defined]
+        print(f"  {kind:<12} n={k['n']:<6} p50 {k['p50_ms']} ms  p99 {k['p99_ms']} ms  "
+              f"errors {k['errors']}")
+    print(f"results: {out.relative_to(ROOT)}")
 
 
 def bench_pages() -> None:

@@ -73,6 +73,9 @@ SETTINGS: tuple[Setting, ...] = (
         "node_modules/@zazuko/yasgui/build",
         "Folder with the YASGUI bundle (installed by `make setup` with npm).",
     ),
+    Setting("max_url_bytes", 32768, "Longest request URL; more is a 414 (POST long queries).", int),
+    Setting("max_header_bytes", 32768, "Largest total of request headers; more is a 431.", int),
+    Setting("max_body_bytes", 1_000_000, "Largest request body; more is a 413.", int),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -96,6 +99,9 @@ class Settings:
     reload_interval: float = 2.0
     ui_assets_dir: str = "node_modules/@zazuko/yasgui/build"
     license: str = "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0"
+    max_url_bytes: int = 32768
+    max_header_bytes: int = 32768
+    max_body_bytes: int = 1_000_000
 
     @property
     def source_path(self) -> Path:

@@ -21,9 +21,17 @@ from starlette.routing import Route
 from starlette.staticfiles import StaticFiles
 
 from publish.config import Settings
-from publish.errors import NotFound, VestlodError
+from publish.errors import NotFound, QueryTimeout, VestlodError
 from publish.server import resources, sparql
 from publish.server.live import Serving
+from publish.server.metrics import CONTENT_TYPE as METRICS_TYPE
+from publish.server.metrics import Metrics
+from publish.server.middleware import (
+    RequestContext,
+    RequestLimits,
+    SecurityHeaders,
+    access_logger,
+)
 from publish.server.ui import UI_STATIC, make_ui_renderer
 from publish.store import Store
 
@@ -46,6 +54,8 @@ async def vestlod_error(request: Request, exc: Exception) -> Response:
     A 5xx from an unexpected place is logged; its text is still ours, never a traceback.
     """
     assert isinstance(exc, VestlodError)
+    if isinstance(exc, QueryTimeout):
+        request.app.state.metrics.query_timed_out()
     if exc.status >= 500:
         log.warning("%s %s: %s", request.method, request.url.path, exc)
     headers = {"Retry-After": "1"} if exc.status == 503 else None
@@ -83,6 +93,11 @@ async def readyz(request: Request) -> Response:
             },
         }
     )
+
+
+async def metrics(request: Request) -> Response:
+    """Prometheus scrape target: this app's counters, histograms and live gauges."""
+    return PlainTextResponse(request.app.state.metrics.render(), media_type=METRICS_TYPE)
 
 
 def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
@@ -127,10 +142,29 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         expose_headers=EXPOSED_HEADERS,
         max_age=3600,
     )
+    # Outermost first after FastAPI's ServerErrorMiddleware: id + log + metrics, security
+    # headers, request limits, then CORS (add_middleware prepends, so added innermost first).
+    app.add_middleware(
+        RequestLimits,
+        max_url_bytes=settings.max_url_bytes,
+        max_header_bytes=settings.max_header_bytes,
+        max_body_bytes=settings.max_body_bytes,
+    )
+    app.add_middleware(SecurityHeaders)
+    app.state.metrics = Metrics()
+    app.state.metrics.gauge(
+        "vestlod_ready", "1 when a dataset is loaded and served.",
+        lambda: 1.0 if serving.current is not None else 0.0,
+    )
+    app.state.metrics.gauge(
+        "vestlod_cache_entries", "Entries in the result cache.", lambda: len(serving.cache)
+    )
+    app.add_middleware(RequestContext, metrics=app.state.metrics, logger=access_logger())
     app.router.routes.extend(
         [
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
+            Route("/metrics", metrics, methods=["GET"]),
             *sparql.routes,
             *resources.routes,
         ]

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -22,10 +21,18 @@ from publish.formats import Format, by_name, by_suffix, negotiate, of_kind
 from publish.screening import screen
 from publish.server.cache import Cached
 from publish.server.live import Live, Serving
+from publish.server.middleware import MalformedQuery, strict_pairs
 from publish.server.service import service_description
 from publish.store import NotAcceptableKind, QueryRequest, prefixes_for
 
 MAX_QUERY_BYTES = 1_000_000
+
+KNOWN_PARAMS = frozenset(
+    {"query", "update", "default-graph-uri", "named-graph-uri", "using-graph-uri",
+     "using-named-graph-uri", "format", "output", "results"}
+)
+"""The protocol's parameters plus the format aliases SPARQLWrapper sends (format/output/results);
+anything else is a 400 naming it, so a typo (``qurey=``) is not silently a service description."""
 
 RESULT_FORMATS: tuple[Format, ...] = of_kind("results")
 GRAPH_FORMATS: tuple[Format, ...] = tuple(
@@ -57,6 +64,12 @@ def _one(pairs: list[tuple[str, str]], name: str) -> str | None:
 
 
 def _params(pairs: list[tuple[str, str]], body_query: str | None = None) -> ProtocolParams:
+    unknown = sorted({k for k, _ in pairs} - KNOWN_PARAMS)
+    if unknown:
+        raise BadRequest(
+            f"unknown parameter {unknown[0][:80]!r}; this endpoint takes "
+            + ", ".join(sorted(KNOWN_PARAMS))
+        )
     query = _one(pairs, "query")
     if body_query is not None:
         if query is not None:
@@ -73,7 +86,10 @@ def _params(pairs: list[tuple[str, str]], body_query: str | None = None) -> Prot
 
 async def protocol_params(request: Request) -> ProtocolParams:
     """Read the parameters from the query string, a form body or a raw query body."""
-    url_pairs = parse_qsl(request.url.query, keep_blank_values=True)
+    try:
+        url_pairs = strict_pairs(request.scope.get("query_string", b""))
+    except MalformedQuery as exc:
+        raise BadRequest(str(exc)) from None
     if request.method != "POST":
         return _params(url_pairs)
     media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
@@ -85,7 +101,11 @@ async def protocol_params(request: Request) -> ProtocolParams:
     except UnicodeDecodeError:
         raise BadRequest("the request body is not UTF-8") from None
     if media == FORM:
-        return _params(url_pairs + parse_qsl(text, keep_blank_values=True))
+        try:
+            form = strict_pairs(body, "the form body")
+        except MalformedQuery as exc:
+            raise BadRequest(str(exc)) from None
+        return _params(url_pairs + form)
     if media == SPARQL_QUERY:
         return _params(url_pairs, body_query=text)
     if media == SPARQL_UPDATE:
