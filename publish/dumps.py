@@ -162,3 +162,22 @@ def publish_files(out: Path, files: dict[str, bytes], sums: str, version: str) -
     for sibling in out.parent.glob(f"{out.name}.*"):
         if sibling.is_dir() and sibling.name not in keep and not sibling.name.endswith(".legacy"):
             shutil.rmtree(sibling, ignore_errors=True)
+    remove_abandoned(out)
+
+
+def remove_abandoned(out: Path) -> None:
+    """Delete temporary folders of builds that were killed mid-write (their process is gone)."""
+    for tmp in out.parent.glob(f".{out.name}.*.tmp-*"):
+        pid = tmp.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -21,6 +21,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from publish.build import BuildResult
+
 BASE = "https://w3id.org/vestlod/"
 REPO = Path(__file__).resolve().parents[2]
 VESTLOD = str(Path(sys.executable).with_name("vestlod"))
@@ -213,10 +215,10 @@ def build_annex_dist(out: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def annex_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """`vestlod serve` over the real annex, built once per session into tmp_path."""
+def annex_server(tmp_path_factory: pytest.TempPathFactory, built: BuildResult) -> Iterator[Server]:
+    """`vestlod serve` over the real annex, as `vestlod build` published it (gate, catalog)."""
     tmp = tmp_path_factory.mktemp("annex")
-    dist = build_annex_dist(tmp / "annex-dist")
+    dist = built.out
     srv = start_server(tmp, dist_dir=str(dist), query_timeout="20", result_cap="5")
     srv.dist = dist
     yield srv
