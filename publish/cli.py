@@ -216,14 +216,18 @@ def links(data: Path | None) -> None:
               help="Built folder with vestlod.trig (default dist/).")
 @click.option("--report", type=click.Path(path_type=Path),
               help="Where to write the report (default DATA/validation-report.ttl).")
+@click.option("--engine", type=click.Choice(["auto", "pyshacl", "fast"]), default="auto",
+              show_default=True,
+              help="pyshacl (the reference), fast (the Rust `shacl` package), auto: fast for "
+              "large data.")
 @_errors_to_exit
-def validate(data: Path | None, report: Path | None) -> None:
+def validate(data: Path | None, report: Path | None, engine: str) -> None:
     """Validate a built dataset against shapes/; print every result, exit ≠ 0 on a violation."""
     from publish.errors import ShaclViolation
     from publish.validate import validate_dist
 
     settings = load_settings({"dist_dir": data})
-    result = validate_dist(settings.dist_dir, settings, report)
+    result = validate_dist(settings.dist_dir, settings, report, engine)
     click.echo(result.summary())
     if result.violations:
         raise ShaclViolation(f"{len(result.violations)} SHACL violations in {settings.dist_dir}")

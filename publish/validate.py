@@ -8,10 +8,15 @@ from (`vl:curatedAt` in the provenance graph), not a dump of blank nodes.
 
 No inference is run: the vocabulary graph travels with the data, and SHACL's `sh:targetClass` and
 `sh:class` already follow its `rdfs:subClassOf` triples; RDFS inference would only add time.
+
+For data far larger than the annex, `vestlod validate` can take a fast path: the same shapes
+through the Rust `shacl` package (`validate_fast`), used only because the tests show it reports
+the same results as pyshacl on every fixture and on the annex.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import time
 from collections.abc import Callable, Iterable
@@ -34,6 +39,16 @@ SH = Namespace("http://www.w3.org/ns/shacl#")
 OA = Namespace("http://www.w3.org/ns/oa#")
 PROV = Namespace("http://www.w3.org/ns/prov#")
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
+#: prefixes for paths in the summary (vls: and vl: are added per base IRI)
+PREFIXES = (
+    ("rdf", str(RDF)), ("rdfs", str(RDFS)), ("skos", str(SKOS)), ("xsd", str(XSD)),
+    ("dcterms", "http://purl.org/dc/terms/"), ("owl", "http://www.w3.org/2002/07/owl#"),
+    ("prov", str(PROV)), ("oa", str(OA)), ("cnt", "http://www.w3.org/2011/content#"),
+    ("qb", "http://purl.org/linked-data/cube#"), ("schema", "https://schema.org/"),
+    ("sdmx-measure", "http://purl.org/linked-data/sdmx/2009/measure#"),
+    ("sdmx-attribute", "http://purl.org/linked-data/sdmx/2009/attribute#"),
+    ("sdmx-dimension", "http://purl.org/linked-data/sdmx/2009/dimension#"),
+)
 TRIG = "vestlod.trig"
 REPORT = "validation-report.ttl"
 
@@ -57,7 +72,8 @@ class Finding:
         name = f' "{self.label}"' if self.label else ""
         out = [f"{self.severity}: <{self.focus}>{name}"]
         if self.path:
-            out.append(f"  path:    {short(self.path)}")
+            inverse = "^" if self.path.startswith("^") else ""
+            out.append(f"  path:    {inverse}{short(self.path.removeprefix('^'))}")
         if self.value is not None:
             out.append(f"  value:   {self.value[:120]}")
         out.append(f"  message: {self.message}")
@@ -223,6 +239,15 @@ def origin_of(g: Graph, node: Node, curated: URIRef) -> str | None:
     return None
 
 
+def path_text(g: Graph, path: Node | None) -> str | None:
+    """A result path as text: the IRI of a predicate, "^IRI" for an inverse one, else None
+    (our shapes use no other paths)."""
+    if isinstance(path, URIRef):
+        return str(path)
+    inverse = g.value(path, SH.inversePath) if path is not None else None
+    return f"^{inverse}" if isinstance(inverse, URIRef) else None
+
+
 def read_findings(report: Graph, data: Graph, base_iri: str) -> list[Finding]:
     """pyshacl's results as `Finding`s, violations first, then by focus node and shape."""
     curated = URIRef(base_iri + "def/vestlod#curatedAt")
@@ -233,13 +258,12 @@ def read_findings(report: Graph, data: Graph, base_iri: str) -> list[Finding]:
         messages = list(report.objects(result, SH.resultMessage))
         message = next((str(m) for m in messages if isinstance(m, Literal)
                         and m.language == "en"), str(messages[0]) if messages else "")
-        path = report.value(result, SH.resultPath)
         assert focus is not None
         out.append(Finding(
             severity=severity,
             focus=str(focus),
             label=label_of(data, focus),
-            path=_text(path) if isinstance(path, URIRef) else None,
+            path=path_text(report, report.value(result, SH.resultPath)),
             message=message,
             shape=str(report.value(result, SH.sourceShape)),
             value=_text(report.value(result, SH.value)),
@@ -247,6 +271,11 @@ def read_findings(report: Graph, data: Graph, base_iri: str) -> list[Finding]:
         ))
     out.sort(key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.focus, f.shape, f.path or ""))
     return out
+
+
+def summary_prefixes(settings: Settings) -> tuple[tuple[str, str], ...]:
+    return (("vls", settings.base_iri + "shapes/vestlod#"),
+            ("vl", settings.base_iri + "def/vestlod#"), *PREFIXES)
 
 
 def validate_graph(data: Graph, settings: Settings) -> Report:
@@ -257,10 +286,6 @@ def validate_graph(data: Graph, settings: Settings) -> Report:
     t0 = time.perf_counter()
     conforms, report = run_shacl(data, shapes)
     seconds = time.perf_counter() - t0
-    prefixes = [("vls", settings.base_iri + "shapes/vestlod#"),
-                ("vl", settings.base_iri + "def/vestlod#")]
-    prefixes += [(p, str(ns)) for p, ns in data.namespaces() if p]
-    prefixes += [(p, str(ns)) for p, ns in shapes.namespaces() if p]
     return Report(
         conforms=conforms,
         findings=tuple(read_findings(report, data, settings.base_iri)),
@@ -268,7 +293,7 @@ def validate_graph(data: Graph, settings: Settings) -> Report:
         triples=len(data),
         seconds=seconds,
         base_iri=settings.base_iri,
-        prefixes=tuple(dict.fromkeys(prefixes)),
+        prefixes=summary_prefixes(settings),
     )
 
 
@@ -289,12 +314,132 @@ def _write_atomically(path: Path, text: str) -> None:
     os.replace(aside, path)
 
 
-def validate_dist(folder: Path, settings: Settings, report_path: Path | None = None) -> Report:
+def validate_dist(folder: Path, settings: Settings, report_path: Path | None = None,
+                  engine: str = "auto") -> Report:
     """`vestlod validate`: validate a built folder and write its report beside it (or to
-    `report_path`). The caller decides what a violation means; this never raises for one."""
-    report = validate_graph(load_dist(folder), settings)
+    `report_path`). The caller decides what a violation means; this never raises for one.
+
+    `engine`: "pyshacl" (the reference), "fast" (the Rust `shacl` package) or "auto": the fast
+    path from `FAST_PATH_MIN_TRIPLES` on, when it is installed.
+    """
+    trig = folder / TRIG
+    if engine == "auto":
+        big = trig.is_file() and trig.stat().st_size >= FAST_PATH_MIN_BYTES
+        engine = "fast" if big and fast_path_available() else "pyshacl"
+    if engine == "fast":
+        report = validate_fast(folder, settings)
+    else:
+        report = validate_graph(load_dist(folder), settings)
     _write_atomically(report_path or folder / REPORT, report.turtle)
     return report
+
+
+# ---------------------------------------------------------------------------- the fast path
+
+#: From about this size on pyshacl takes minutes; the Rust validator seconds (bench/validation.py).
+FAST_PATH_MIN_TRIPLES = 200_000
+FAST_PATH_MIN_BYTES = FAST_PATH_MIN_TRIPLES * 100  # TriG bytes per triple, about, in our dumps
+#: Results beyond this many get no label or file:line (each costs a few store look-ups).
+DESCRIBED_RESULTS = 1000
+
+
+def fast_path_available() -> bool:
+    return importlib.util.find_spec("shacl") is not None
+
+
+def _nt(term: str) -> str:
+    """N-Triples term as the fast path prints it → the IRI (or blank node label) alone."""
+    return term[1:-1] if term.startswith("<") and term.endswith(">") else term
+
+
+def _fast_path_text(path: str | None) -> str | None:
+    if path is None:
+        return None
+    if path.startswith("^<") and path.endswith(">"):
+        return "^" + path[2:-1]
+    return _nt(path) if path.startswith("<") else None
+
+
+def _neighbourhood(store: Any, nodes: Iterable[str]) -> Graph:
+    """The few triples `label_of` and `origin_of` read about `nodes`, copied out of a store."""
+    import pyoxigraph as ox
+
+    g = Graph()
+
+    def copy(subject: str | None = None, obj: str | None = None) -> None:
+        s = ox.NamedNode(subject) if subject else None
+        o = ox.NamedNode(obj) if obj else None
+        for q in store.quads_for_pattern(s, None, o, None):
+            g.parse(data=f"{q.subject} {q.predicate} {q.object} .", format="nt")
+
+    for node in nodes:
+        if node.startswith("_:"):
+            continue
+        page = node.split("#", 1)[0]
+        copy(subject=node)
+        copy(subject=page)
+        copy(obj=node)
+    for linked in {str(s) for s in g.subjects()} | {str(o) for o in g.objects()
+                                                    if isinstance(o, URIRef)}:
+        copy(subject=linked)
+    return g
+
+
+def validate_fast(folder: Path, settings: Settings) -> Report:
+    """The same shapes through the Rust `shacl` package, on the union of the folder's graphs.
+
+    Only for data too large for pyshacl; `tests/test_validate.py` checks that both report the
+    same results (severity, focus node, path, source shape, message) on every fixture and on the
+    annex. Known difference: the fast path leaves out `sh:value` for SPARQL-based results.
+    """
+    import pyoxigraph as ox
+    import shacl
+
+    trig = folder / TRIG
+    if not trig.is_file():
+        raise BuildError(f"{trig}: missing; run `vestlod build` first or pass --data DIR")
+    t0 = time.perf_counter()
+    # parsed, not loaded into an ox.Store first: the store keeps xsd:nonNegativeInteger
+    # offsets as xsd:integer, which the datatype shapes would then reject
+    quads = list(ox.parse(path=str(trig), format=ox.RdfFormat.TRIG))
+    union = ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in quads),
+                         format=ox.RdfFormat.N_TRIPLES)
+    triples = len(quads)
+    compiled = shacl.Shapes.from_turtle(shapes_graph(settings).serialize(format="turtle"))
+    result = compiled.validate_text(union.decode("utf-8"), format="ntriples",
+                                    allow_warnings=True)
+    seconds = time.perf_counter() - t0
+    described = {_nt(r.focus_node) for r in result.results[:DESCRIBED_RESULTS]}
+    store = ox.Store()
+    if described:
+        store.extend(quads)
+    near = _neighbourhood(store, described)
+    curated = URIRef(settings.base_iri + "def/vestlod#curatedAt")
+    findings = []
+    for i, r in enumerate(result.results):
+        focus = _nt(r.focus_node)
+        node = URIRef(focus)
+        findings.append(Finding(
+            severity=r.severity,
+            focus=focus,
+            label=label_of(near, node) if i < DESCRIBED_RESULTS else None,
+            path=_fast_path_text(r.path),
+            message=next((m for m in r.messages), r.message or ""),
+            shape=_nt(r.source_shape or ""),
+            value=r.value_plain,
+            origin=origin_of(near, node, curated) if i < DESCRIBED_RESULTS else None,
+        ))
+    findings.sort(key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.focus, f.shape,
+                                 f.path or ""))
+    return Report(
+        conforms=bool(result.conforms),
+        findings=tuple(findings),
+        turtle=result.turtle,
+        triples=triples,
+        seconds=seconds,
+        base_iri=settings.base_iri,
+        prefixes=summary_prefixes(settings),
+    )
 
 
 def shape_names(shapes: Graph) -> Iterable[URIRef]:
