@@ -9,7 +9,7 @@ UI     := node_modules/.vestlod-ui
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: setup build validate run serve test lint bench clean harvest-env
+.PHONY: setup build validate run serve test lint bench bench-scale clean harvest-env store-env
 
 setup: $(STAMP) $(UI)
 
@@ -37,6 +37,21 @@ $(HARVEST)/.installed: requirements-harvest.lock
 	$(HARVEST)/bin/pip install --quiet -r requirements-harvest.lock
 	@touch $@
 
+# Virtuoso 7 (Debian package virtuoso-opensource) for tests/test_remote_store.py and
+# bench-scale. A no-op when installed; where apt is missing or fails (no root, no network) it
+# only warns, and the remote-store tests skip with that reason.
+store-env:
+	@if command -v virtuoso-t >/dev/null && command -v isql-vt >/dev/null; then \
+	  echo "virtuoso-opensource already installed"; \
+	elif ! command -v apt-get >/dev/null; then \
+	  echo "warning: no apt-get; the remote-store tests will skip (install virtuoso-opensource)"; \
+	else \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  ( $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive \
+	    $$SUDO apt-get install -y -q virtuoso-opensource ) \
+	    || echo "warning: apt-get could not install virtuoso-opensource; remote-store tests will skip"; \
+	fi
+
 build: $(STAMP)
 	$(BIN)/vestlod build
 
@@ -55,6 +70,11 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# Cost against data size, both stores: JSON + log-log plot in bench/results/ (SIZES=10000,...).
+SIZES ?= 10000,100000,1000000
+bench-scale: $(STAMP) store-env
+	$(BIN)/python -m bench.scale --sizes $(SIZES)
 
 clean:
 	rm -rf dist build *.egg-info

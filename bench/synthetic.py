@@ -38,9 +38,11 @@ def units_for(triples: int) -> int:
     return max(triples // TRIPLES_PER_UNIT, 10)
 
 
-def generate(units: int) -> str:
-    """TriG text with roughly ``21 × units`` triples."""
-    rng = random.Random(units)
+def generate(units: int, seed: int | None = None) -> str:
+    """TriG text with roughly ``21 × units`` triples; the same ``(units, seed)``, the same bytes.
+
+    ``seed=None`` keeps the stream `make bench` has always used (seeded by ``units``)."""
+    rng = random.Random(units if seed is None else seed * 1_000_000_007 + units)
     vocab = [f"<{BASE}graph/vocabulary> {{"]
     vocab.append('  vl:Actor a <http://www.w3.org/2002/07/owl#Class> ; rdfs:label "Aktør"@da .')
     for k in AREAS:
@@ -90,12 +92,12 @@ def generate(units: int) -> str:
     return PREFIXES + "\n".join(vocab + data + prov + meta) + "\n"
 
 
-def write(dist: Path, triples: int) -> Path:
+def write(dist: Path, triples: int, seed: int | None = None) -> Path:
     """Write ``dist/vestlod.trig`` and ``SHA256SUMS`` unless already there for this size."""
     dist.mkdir(parents=True, exist_ok=True)
     trig = dist / "vestlod.trig"
     if not trig.exists():
-        text = generate(units_for(triples)).encode("utf-8")
+        text = generate(units_for(triples), seed).encode("utf-8")
         trig.write_bytes(text)
         (dist / "SHA256SUMS").write_text(f"{hashlib.sha256(text).hexdigest()}  vestlod.trig\n")
     return trig

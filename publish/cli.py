@@ -85,6 +85,8 @@ LOCAL = "http://vestlod.local"
 @click.option("--workers", type=int, help="Query worker processes (default: one per core).")
 @click.option("--timeout", type=float, help="Query time limit in seconds (default 10).")
 @click.option("--get", "get_path", help="Send one GET to this path in-process, print, exit.")
+@click.option("--store", "store_url", metavar="URL",
+              help="Serve from this remote SPARQL endpoint instead of dist/ (setting store_url).")
 @_errors_to_exit
 def serve(
     host: str | None,
@@ -93,14 +95,16 @@ def serve(
     workers: int | None,
     timeout: float | None,
     get_path: str | None,
+    store_url: str | None,
 ) -> None:
-    """Serve /sparql (SPARQL 1.1 Protocol, read-only) and its query UI over dist/."""
+    """Serve /sparql (SPARQL 1.1 Protocol, read-only), /id, /doc and pages over dist/ or a
+    remote store (--store)."""
     import socket
 
     import uvicorn
 
     from publish.server import create_app
-    from publish.store import load_store
+    from publish.server.live import backend
 
     settings = load_settings(
         {
@@ -109,9 +113,11 @@ def serve(
             "dist_dir": dist,
             "query_workers": workers,
             "query_timeout": timeout,
+            "store_url": store_url,
         }
     )
-    store = load_store(settings.dist_dir, settings.store_path)  # fail here, not on a request
+    loader, _probe = backend(settings)
+    store = loader()  # fail here, not on a request
     app = create_app(settings, store)
     if get_path:
         import asyncio
@@ -140,11 +146,40 @@ def serve(
         raise click.ClickException(f"cannot bind {settings.host}:{settings.port}: {exc}") from None
     bound = sock.getsockname()[1]
     shown = f"[{settings.host}]" if family == socket.AF_INET6 else settings.host
+    if settings.store_url:
+        click.echo(f"vestlod: remote store {store.stats.path}", err=True)
     click.echo(
         f"vestlod: serving {store.stats.quads} quads on http://{shown}:{bound}/sparql", err=True
     )
     server = uvicorn.Server(uvicorn.Config(app, log_level="info", lifespan="on"))
     server.run(sockets=[sock])
+
+
+@main.command()
+@click.option("--store", "store_url", metavar="URL", required=True,
+              help="The remote store's SPARQL query endpoint (setting store_url).")
+@click.option("--update", "update_url", metavar="URL",
+              help="Its SPARQL Update endpoint (setting store_update_url; default: --store).")
+@click.option("--graph-store", "graph_store_url", metavar="URL",
+              help="Its Graph Store Protocol endpoint (setting store_graph_store_url).")
+@click.option("--dist", type=click.Path(path_type=Path), help="Folder with vestlod.trig.")
+@_errors_to_exit
+def load(store_url: str, update_url: str | None, graph_store_url: str | None,
+         dist: Path | None) -> None:
+    """Replace the dataset's named graphs in a remote SPARQL store and verify the counts.
+
+    Credentials come only from VESTLOD_STORE_USER and VESTLOD_STORE_PASSWORD.
+    """
+    from publish.remote import load_remote
+
+    settings = load_settings({
+        "store_url": store_url,
+        "store_update_url": update_url,
+        "store_graph_store_url": graph_store_url,
+        "dist_dir": dist,
+    })
+    report = load_remote(settings, log=lambda msg: click.echo(msg, err=True))
+    click.echo(report.summary())
 
 
 @main.command()
@@ -159,15 +194,19 @@ def serve(
 )
 @click.option("--dist", type=click.Path(path_type=Path), help="Folder with vestlod.trig.")
 @click.option("--timeout", type=float, help="Query time limit in seconds (default 10).")
+@click.option("--store", "store_url", metavar="URL",
+              help="Query this remote SPARQL endpoint instead of dist/ (setting store_url).")
 @_errors_to_exit
-def query(text: str, fmt: str, dist: Path | None, timeout: float | None) -> None:
+def query(text: str, fmt: str, dist: Path | None, timeout: float | None,
+          store_url: str | None) -> None:
     """Run a read-only SPARQL query on the built dataset ('-' reads it from stdin)."""
     from publish.formats import results_table
     from publish.screening import screen
-    from publish.store import QueryRequest, load_store, prefixes_for
+    from publish.server.live import backend
+    from publish.store import QueryRequest, prefixes_for
     from publish.workers import query_once
 
-    settings = load_settings({"dist_dir": dist, "query_timeout": timeout})
+    settings = load_settings({"dist_dir": dist, "query_timeout": timeout, "store_url": store_url})
     if text == "-":
         text = sys.stdin.read()
     screen(text, settings.service_allowlist)
@@ -181,7 +220,7 @@ def query(text: str, fmt: str, dist: Path | None, timeout: float | None) -> None
         cap=settings.result_cap,
         prefixes=tuple(prefixes.items()),
     )
-    store = load_store(settings.dist_dir, settings.store_path)
+    store = backend(settings)[0]()
     result = query_once(store, request, settings.query_timeout)
     if fmt == "table" and result.kind != "graph":
         click.echo(results_table(result.body, prefixes))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -24,10 +24,14 @@ class ConfigError(VestlodError):
 
 @dataclass(frozen=True)
 class Setting:
+    """One row of the table. ``secret`` rows (credentials) are read only from the environment:
+    a TOML file or a command line would end up in a repository or a shell history."""
+
     name: str
     default: Any
     help: str
     cast: Callable[[str], Any] = str
+    secret: bool = False
 
 
 def _bool(value: str) -> bool:
@@ -55,6 +59,25 @@ SETTINGS: tuple[Setting, ...] = (
         (),
         "Comma-separated SPARQL endpoints a SERVICE clause may call (default: none).",
         _list,
+    ),
+    Setting(
+        "store_url",
+        "",
+        "Empty: the embedded store. A SPARQL 1.1 query endpoint URL: serve from that store.",
+    ),
+    Setting(
+        "store_update_url",
+        "",
+        "SPARQL 1.1 Update endpoint of the remote store (`vestlod load`; default: store_url).",
+    ),
+    Setting(
+        "store_graph_store_url",
+        "",
+        "SPARQL 1.1 Graph Store Protocol endpoint of the remote store (`vestlod load`).",
+    ),
+    Setting("store_user", "", "User for the remote store's update endpoints.", secret=True),
+    Setting(
+        "store_password", "", "Password for the remote store (environment only).", secret=True
     ),
     Setting("query_workers", 0, "Forked query worker processes (0: one per CPU core).", int),
     Setting(
@@ -96,6 +119,11 @@ class Settings:
     store_path: str
     service_allowlist: tuple[str, ...]
     query_workers: int = 0
+    store_url: str = ""
+    store_update_url: str = ""
+    store_graph_store_url: str = ""
+    store_user: str = field(default="", repr=False)
+    store_password: str = field(default="", repr=False)
     reload_interval: float = 2.0
     ui_assets_dir: str = "node_modules/@zazuko/yasgui/build"
     license: str = "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0"
@@ -123,6 +151,11 @@ class Settings:
     def sparql_endpoint(self) -> str:
         return self.base_iri + "sparql"
 
+    @property
+    def update_endpoint(self) -> str:
+        """Where `vestlod load` sends SPARQL Update (the switch of graphs)."""
+        return self.store_update_url or self.store_url
+
 
 def _coerce(setting: Setting, value: Any) -> Any:
     if isinstance(value, str) and setting.cast is not str:
@@ -148,6 +181,8 @@ def load_settings(
         for key, value in table.items():
             if key not in _BY_NAME:
                 raise ConfigError(f"{path}: unknown setting {key!r}")
+            if _BY_NAME[key].secret:
+                raise ConfigError(f"{path}: {key} may only come from VESTLOD_{key.upper()}")
             values[key] = _coerce(_BY_NAME[key], value)
 
     for setting in SETTINGS:
@@ -163,6 +198,8 @@ def load_settings(
             continue
         if key not in _BY_NAME:
             raise ConfigError(f"unknown setting {key!r}")
+        if _BY_NAME[key].secret:
+            raise ConfigError(f"{key} may only come from VESTLOD_{key.upper()}")
         values[key] = _coerce(_BY_NAME[key], value)
 
     base = str(values["base_iri"])

@@ -68,6 +68,13 @@ def tokens(query: str) -> Iterator[tuple[str, str]]:
             yield kind, match.group()
 
 
+def lexemes(query: str) -> Iterator[tuple[str, int, int]]:
+    """Yield ``(kind, start, end)`` for every token, whitespace and comments included, so a
+    caller can rewrite the text token by token (variable substitution for a remote store)."""
+    for match in _TOKEN.finditer(query):
+        yield match.lastgroup or "other", match.start(), match.end()
+
+
 def screen(query: str, allowlist: Sequence[str] = ()) -> Screened:
     """Raise `QueryRefused` for updates and non-allowlisted SERVICE calls; else say the form."""
     toks = list(tokens(unescape(query)))

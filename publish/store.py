@@ -17,11 +17,11 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, ClassVar, Literal, Protocol
 
 import pyoxigraph as ox
 
@@ -107,7 +107,12 @@ class StoreStats:
 
 
 class Store(Protocol):
-    """What the server and CLI need from a store; `OxigraphStore` is the one backend so far."""
+    """What the server and CLI need from a store.
+
+    Backends: `OxigraphStore` (embedded, the default) and `publish.remote.RemoteSparqlStore`.
+    A backend may set a class attribute ``forked = False`` when its queries run elsewhere, so
+    the server uses threads instead of forked workers for it (absent means True).
+    """
 
     stats: StoreStats
 
@@ -153,6 +158,8 @@ class OxigraphStore:
 
     stats: StoreStats
     _store: ox.Store | None = field(default=None, repr=False)
+    #: queries run in this process on a shared engine without cancellation → forked workers
+    forked: ClassVar[bool] = True
 
     def _open(self) -> ox.Store:
         if self._store is None:
@@ -207,21 +214,29 @@ def _solutions(answer: ox.QuerySolutions, request: QueryRequest) -> QueryResult:
     cannot stop early) and let pyoxigraph convert it when another results format is asked."""
     if request.results_format is None:
         raise NotAcceptableKind("results")
-    fmt = by_key(request.results_format)
     names = [v.value for v in answer.variables]
-    bindings = []
-    rows = 0
-    truncated = False
-    for solution in answer:
-        if rows == request.cap:
-            truncated = True
-            break
-        row = {}
-        for name, term in zip(names, solution, strict=True):
-            if term is not None:
-                row[name] = _term_json(term)
-        bindings.append(row)
-        rows += 1
+    rows = (
+        {name: _term_json(term) for name, term in zip(names, solution, strict=True)
+         if term is not None}
+        for solution in answer
+    )
+    return solutions_result(names, rows, request)
+
+
+def solutions_result(
+    names: list[str], rows: Iterable[dict[str, Any]], request: QueryRequest
+) -> QueryResult:
+    """Rows already in SPARQL JSON term shape → one `QueryResult`, cut at ``cap``.
+
+    Shared by every backend, so a remote store's answer has the same bytes, count and
+    truncation flag as the embedded store's for the same data.
+    """
+    if request.results_format is None:
+        raise NotAcceptableKind("results")
+    fmt = by_key(request.results_format)
+    bindings = list(islice(rows, request.cap + 1))
+    truncated = len(bindings) > request.cap
+    del bindings[request.cap :]
     body = json.dumps(
         {"head": {"vars": names}, "results": {"bindings": bindings}},
         ensure_ascii=False,
@@ -230,7 +245,15 @@ def _solutions(answer: ox.QuerySolutions, request: QueryRequest) -> QueryResult:
     if fmt.key != "srj":
         parsed = ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
         body = parsed.serialize(format=fmt.oxigraph) or b""  # type: ignore[union-attr,arg-type]
-    return QueryResult("results", fmt.key, body, rows, truncated)
+    return QueryResult("results", fmt.key, body, len(bindings), truncated)
+
+
+def boolean_result(value: bool, request: QueryRequest) -> QueryResult:
+    """An ASK answer in the negotiated format (shared by every backend)."""
+    if request.results_format is None:
+        raise NotAcceptableKind("boolean")
+    body = json.dumps({"head": {}, "boolean": value}).encode("utf-8")
+    return _boolean(ox.parse_query_results(body, ox.QueryResultsFormat.JSON), request)  # type: ignore[arg-type]
 
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -262,7 +285,12 @@ def _term_json(term: Any) -> dict[str, Any]:
     raise StoreError(f"unexpected term {term!r}")
 
 
-def _triples(answer: ox.QueryTriples, request: QueryRequest) -> QueryResult:
+def _triples(answer: Iterable[ox.Triple], request: QueryRequest) -> QueryResult:
+    return triples_result(answer, request)
+
+
+def triples_result(answer: Iterable[ox.Triple], request: QueryRequest) -> QueryResult:
+    """Triples → one `QueryResult` in the negotiated graph format, cut at ``cap`` (shared)."""
     if request.graph_format is None:
         raise NotAcceptableKind("graph")
     fmt = by_key(request.graph_format)
@@ -274,12 +302,12 @@ def _triples(answer: ox.QueryTriples, request: QueryRequest) -> QueryResult:
     return QueryResult("graph", fmt.key, body or b"", len(triples), truncated)
 
 
-def load_store(dist_dir: Path, store_path: str = "") -> OxigraphStore:
-    """Load ``dist/vestlod.trig`` aside into a new store and return it, ready to swap in.
+def read_dist(dist_dir: Path) -> tuple[bytes, str]:
+    """The bytes of ``dist/vestlod.trig`` and their sha256, refused if ``SHA256SUMS`` disagrees.
 
     The bytes loaded are the bytes hashed, so the version always describes what is served even
-    if a build renames a new dist/ into place meanwhile; a mismatch with ``SHA256SUMS`` (a torn
-    or hand-edited dist/) is refused rather than served under the wrong version.
+    if a build renames a new dist/ into place meanwhile; a mismatch (a torn or hand-edited
+    dist/) is refused rather than served under the wrong version. Every backend loads this way.
     """
     trig = dist_dir / TRIG_NAME
     try:
@@ -290,7 +318,13 @@ def load_store(dist_dir: Path, store_path: str = "") -> OxigraphStore:
     announced = dist_version(dist_dir)
     if announced is not None and announced != version:
         raise StoreError(f"{trig} does not match {dist_dir / SUMS_NAME}: refusing to serve it")
+    return data, version
 
+
+def load_store(dist_dir: Path, store_path: str = "") -> OxigraphStore:
+    """Load ``dist/vestlod.trig`` aside into a new store and return it, ready to swap in."""
+    data, version = read_dist(dist_dir)
+    trig = dist_dir / TRIG_NAME
     if store_path:
         return _load_on_disk(data, version, Path(store_path))
     store = ox.Store()

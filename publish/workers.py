@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
+import anyio
 import anyio.to_thread
 
 from publish.errors import QuerySyntax, QueryTimeout, StoreError, VestlodError
@@ -294,11 +295,96 @@ class WorkerPool:
         self._keeper.stop()
 
 
+class ThreadPool:
+    """The same interface as `WorkerPool` for a store whose queries run in *another* process.
+
+    A remote store's query is network I/O: forking would copy the server's memory to wait on a
+    socket. Here a query runs in a thread, at most ``size`` at once. The time limit is real
+    without killing anything: the store is told the limit (and stops the query itself) and
+    its HTTP client gives up shortly after; the caller is answered at ``timeout`` regardless.
+    """
+
+    def __init__(self, store: Store, size: int, timeout: float) -> None:
+        if size < 1:
+            raise ValueError("a query pool needs at least one slot")
+        if timeout <= 0:
+            raise ValueError("query_timeout must be positive")
+        self.store = store
+        self.size = size
+        self.timeout = timeout
+        self.closed = False
+        self.timeouts = 0
+        self._slots: asyncio.Semaphore | None = None
+        self._busy = 0
+
+    async def start(self) -> None:
+        self._slots = asyncio.Semaphore(self.size)
+
+    @property
+    def pids(self) -> tuple[int, ...]:
+        return ()
+
+    async def run(self, request: QueryRequest) -> QueryResult:
+        """Run one query in a thread within the pool's time limit (waiting counts too)."""
+        if self._slots is None or self.closed:
+            raise StoreError("the query pool is not running")
+        started = time.monotonic()
+        try:
+            await asyncio.wait_for(self._slots.acquire(), self.timeout)
+        except TimeoutError:
+            raise QueryTimeout(
+                f"all {self.size} query slots stayed busy for {self.timeout:g} s; "
+                "try again later"
+            ) from None
+        self._busy += 1
+        remaining = max(self.timeout - (time.monotonic() - started), 0.001)
+        try:
+            with anyio.fail_after(remaining):
+                return await anyio.to_thread.run_sync(
+                    self.store.execute, request, abandon_on_cancel=True
+                )
+        except TimeoutError:
+            self.timeouts += 1
+            raise QueryTimeout(
+                f"the query ran longer than {self.timeout:g} s and was stopped "
+                "(setting query_timeout)"
+            ) from None
+        except QueryTimeout:
+            self.timeouts += 1
+            raise
+        finally:
+            self._busy -= 1
+            self._slots.release()
+            if self.closed and not self._busy:
+                self._close_store()
+
+    def _close_store(self) -> None:
+        close = getattr(self.store, "close", None)
+        if callable(close):
+            close()
+
+    async def close(self) -> None:
+        """Stop taking queries; the store's connections close when the last query ends."""
+        self.closed = True
+        if not self._busy:
+            self._close_store()
+
+    def kill_all(self) -> None:
+        self.closed = True
+
+
+def make_pool(store: Store, size: int, timeout: float) -> WorkerPool | ThreadPool:
+    """Forked workers for an in-process engine, threads for a store that runs elsewhere."""
+    if getattr(store, "forked", True):
+        return WorkerPool(store, size, timeout)
+    return ThreadPool(store, size, timeout)
+
+
 def query_once(store: Store, request: QueryRequest, timeout: float) -> QueryResult:
     """Run one query with a real time limit outside a server (``vestlod query``)."""
 
     async def run() -> QueryResult:
-        pool = WorkerPool(store, 1, timeout)
+        pool = make_pool(store, 1, timeout)
         await pool.start()
         try:
             return await pool.run(request)

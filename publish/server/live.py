@@ -24,7 +24,7 @@ from publish.config import Settings
 from publish.errors import NotReady, VestlodError
 from publish.server.cache import ResultCache
 from publish.store import Store, dist_version, load_store, prune_on_disk
-from publish.workers import WorkerPool
+from publish.workers import ThreadPool, WorkerPool, make_pool
 
 log = logging.getLogger("vestlod.server")
 
@@ -32,7 +32,7 @@ log = logging.getLogger("vestlod.server")
 @dataclass
 class Live:
     store: Store
-    pool: WorkerPool
+    pool: WorkerPool | ThreadPool
     loaded_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @property
@@ -42,6 +42,22 @@ class Live:
 
 def worker_count(settings: Settings) -> int:
     return settings.query_workers or max(os.cpu_count() or 1, 1)
+
+
+def backend(settings: Settings) -> tuple[Callable[[], Store], Callable[[], str | None]]:
+    """How to load the dataset and how to ask cheaply which version is current.
+
+    Embedded: dist/ and its SHA256SUMS. Remote: the store itself and the version `vestlod
+    load` recorded there, so a load from another machine is noticed and swapped in here.
+    """
+    if settings.store_url:
+        from publish.remote import connect, remote_version
+
+        return (lambda: connect(settings)), (lambda: remote_version(settings))
+    return (
+        (lambda: load_store(settings.dist_dir, settings.store_path)),
+        (lambda: dist_version(settings.dist_dir)),
+    )
 
 
 class Serving:
@@ -58,9 +74,8 @@ class Serving:
         self.swaps = 0
         self.last_error: str | None = None
         self.last_error_version: str | None = None
-        self._loader = loader or (
-            lambda: load_store(settings.dist_dir, settings.store_path)
-        )
+        default_loader, self._probe = backend(settings)
+        self._loader = loader or default_loader
         self._watcher: asyncio.Task[None] | None = None
         self._swap_lock = asyncio.Lock()
 
@@ -72,7 +87,7 @@ class Serving:
     async def swap(self, store: Store) -> None:
         """Serve ``store`` from now on: fork its workers first, then switch in one step."""
         async with self._swap_lock:
-            pool = WorkerPool(store, worker_count(self.settings), self.settings.query_timeout)
+            pool = make_pool(store, worker_count(self.settings), self.settings.query_timeout)
             await pool.start()
             old, self.current = self.current, Live(store, pool)
             self.cache.clear()
@@ -80,11 +95,11 @@ class Serving:
             log.info("serving dataset %s (%d quads)", store.stats.version[:12], store.stats.quads)
             if old is not None:
                 await old.pool.close()
-                if self.settings.store_path:
+                if self.settings.store_path and not self.settings.store_url:
                     prune_on_disk(Path(self.settings.store_path), store.stats.version)
 
     async def reload(self) -> bool:
-        """Load the build in dist/ aside and swap it in; False (old data kept) on failure."""
+        """Load the current dataset aside and swap it in; False (old data kept) on failure."""
         try:
             store = await anyio.to_thread.run_sync(self._loader)
         except VestlodError as exc:
@@ -98,7 +113,11 @@ class Serving:
     async def _watch(self, interval: float) -> None:
         while True:
             await asyncio.sleep(interval)
-            announced = await anyio.to_thread.run_sync(dist_version, self.settings.dist_dir)
+            try:
+                announced = await anyio.to_thread.run_sync(self._probe)
+            except VestlodError as exc:
+                log.warning("cannot tell which version is current: %s", exc)
+                continue
             current = self.current.version if self.current else None
             if announced and announced != current and announced != self.last_error_version:
                 if not await self.reload():

@@ -1,0 +1,493 @@
+"""A remote SPARQL 1.1 store (Virtuoso, Fuseki, GraphDB …) behind the same `Store` interface.
+
+Why this exists: one machine's embedded store stops being the right home once the publication
+sits beside much larger datasets in an existing triple store. The server keeps doing what it
+does (screening, negotiation, caps, caching, dereferencing, pages); only ``execute`` talks to
+another process, over HTTP.
+
+Choices, each with its reason:
+
+* **httpx, not SPARQLWrapper, on the query path.** We need the raw answer to re-serialise it
+  with the shared helpers in `publish.store` (so both backends return byte-identical shapes,
+  counts and truncation flags), a connection pool shared by threads, and timeouts that really
+  end the wait. SPARQLWrapper parses into Python objects and uses urllib without pooling.
+* **Two timeouts.** The store is sent its own limit (Virtuoso's ``timeout`` parameter, in ms)
+  so it stops working on the query; httpx waits a little longer so the store's own verdict
+  arrives. Virtuoso answers a query cut by that limit with 200 and *partial* rows, marked only
+  by ``X-SQL-State: S1TAT``: we turn that into `QueryTimeout`, never a silently short answer.
+* **Our dataset only.** A store's default graph is usually the union of *everything* it holds
+  (Virtuoso adds its own system graphs). Unless the query names its own dataset (FROM …), every
+  query is sent with ``default-graph-uri`` and ``named-graph-uri`` set to our graphs, which
+  gives the embedded store's semantics: default graph = union of our named graphs.
+* **Screened again here.** The server screens before it calls a store; a remote store screens
+  once more because it is the last point before another machine, so no code path (pages,
+  dereferencing, the CLI) can send it an update or an outbound SERVICE.
+* **Substitution by token.** ``?this`` is replaced by a `pyoxigraph.NamedNode` (which validates
+  the IRI) token by token, never by string formatting; in a SELECT projection it becomes
+  ``(<iri> AS ?this)`` so the query stays valid.
+* **Loading (`load_remote`).** Each graph is PUT through the Graph Store Protocol into a
+  staging graph named after the version, the staging counts are checked against the dump, then
+  one SPARQL Update request MOVEs every staging graph onto its public name and records the
+  version (one request is one transaction in Virtuoso, so readers see the old or the new
+  dataset); the public counts are checked again afterwards. A failure drops the staging graphs
+  and leaves what was served untouched.
+
+Credentials come from `publish.config` (environment only) and are sent as HTTP digest/basic
+auth; they never appear in a message: URLs are shown without user info.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+import pyoxigraph as ox
+
+from publish.config import Settings
+from publish.errors import QuerySyntax, QueryTimeout, StoreError
+from publish.screening import lexemes, screen, tokens
+from publish.store import (
+    NotAcceptableKind,
+    QueryRequest,
+    QueryResult,
+    StoreStats,
+    boolean_result,
+    read_dist,
+    solutions_result,
+    triples_result,
+)
+
+RESULTS_ACCEPT = "application/sparql-results+json"
+GRAPH_ACCEPT = "application/n-triples"
+NTRIPLES = "application/n-triples"
+#: where `load_remote` records the loaded version; not under the base IRI, so never served
+LOAD_GRAPH = "urn:vestlod:load"
+STAGING = "urn:vestlod:staging:"
+HAS_VERSION = "http://purl.org/dc/terms/hasVersion"
+#: extra seconds httpx waits beyond the store's own limit, so the store's verdict arrives first
+GRACE = 2.0
+#: loading a large graph over HTTP is slow; this bounds each request, not the whole load
+LOAD_TIMEOUT = 1800.0
+#: triples per Graph Store request: one PUT of a 500 000-triple graph stalled Virtuoso 7.2
+#: (idle, "locks are held for a long time"); 50 000 per request loads steadily
+CHUNK = 50_000
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def public_url(url: str) -> str:
+    """``url`` without user info, for messages and logs."""
+    parts = urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+def _auth(settings: Settings) -> httpx.Auth | None:
+    if not settings.store_user:
+        return None
+    return httpx.DigestAuth(settings.store_user, settings.store_password)
+
+
+def _iri(value: str) -> str:
+    """``<value>`` for a SPARQL text, validated by pyoxigraph (raises on a bad IRI)."""
+    try:
+        return str(ox.NamedNode(value))
+    except ValueError as exc:
+        raise StoreError(f"not an IRI: {value!r}") from exc
+
+
+def substitute(query: str, bindings: Mapping[str, str]) -> str:
+    """Replace the variables in ``bindings`` by IRIs, token by token (see module docstring)."""
+    if not bindings:
+        return query
+    iris = {name: _iri(iri) for name, iri in bindings.items()}
+    out: list[str] = []
+    in_projection = False
+    depth = 0
+    pos = 0
+    for kind, start, end in lexemes(query):
+        text = query[start:end]
+        out.append(query[pos:start])
+        pos = end
+        if kind == "word" and text.upper() == "SELECT":
+            in_projection, depth = True, 0
+        elif in_projection and (kind == "word" and text.upper() in ("WHERE", "FROM")):
+            in_projection = False
+        elif in_projection and text == "{":
+            in_projection = False
+        elif in_projection and text in "()":
+            depth += 1 if text == "(" else -1
+        if kind == "var" and text[1:] in iris:
+            if in_projection and depth == 0:
+                text = f"({iris[text[1:]]} AS {text})"
+            else:
+                text = iris[text[1:]]
+        out.append(text)
+    out.append(query[pos:])
+    return "".join(out)
+
+
+def names_its_dataset(query: str) -> bool:
+    """True if the query has a FROM / FROM NAMED clause (then the protocol must not override)."""
+    return any(kind == "word" and text.upper() == "FROM" for kind, text in tokens(query))
+
+
+def _term(value: dict[str, Any]) -> dict[str, Any]:
+    """One term of a store's JSON results in the shape `publish.store` writes (same keys, same
+    order), so both backends give the same bytes. Virtuoso speaks an old dialect besides:
+    ``typed-literal`` and ``nodeID://`` blank nodes."""
+    kind = value.get("type")
+    if kind in ("literal", "typed-literal"):
+        out: dict[str, Any] = {"type": "literal", "value": value["value"]}
+        if value.get("xml:lang"):
+            out["xml:lang"] = value["xml:lang"]
+        elif value.get("datatype") and value["datatype"] != _XSD_STRING:
+            out["datatype"] = value["datatype"]
+        return out
+    if kind == "bnode":
+        label = str(value["value"]).removeprefix("nodeID://").removeprefix("_:")
+        return {"type": "bnode", "value": label}
+    return {"type": kind, "value": value.get("value")}
+
+
+def _rows(bindings: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    for row in bindings:
+        yield {name: _term(term) for name, term in row.items()}
+
+
+def _failure(response: httpx.Response, url: str) -> StoreError:
+    """The store's error as ours: its first lines, never our request or credentials."""
+    text = response.text.strip().split("\n\nSPARQL query:", 1)[0]  # not Virtuoso's rewrite
+    short = "\n".join(text.splitlines()[:6])[:800]
+    if "exceeds the limit" in text or ("timeout" in text.lower() and response.status_code >= 500):
+        return QueryTimeout(f"the remote store refused to run the query that long: {short}")
+    if "SR325" in text:  # Virtuoso: the transaction's log grew past TransactionAfterImageLimit
+        return StoreError("the store refused a transaction this large (Virtuoso SR325); raise "
+                          "TransactionAfterImageLimit in virtuoso.ini")
+    if response.status_code == 400:
+        return QuerySyntax(short or "the remote store rejected the query")
+    status = response.status_code
+    return StoreError(f"the remote store {public_url(url)} answered {status}: {short}")
+
+
+@dataclass
+class RemoteSparqlStore:
+    """Queries a SPARQL 1.1 endpoint; ``stats`` were read from it when it was connected."""
+
+    endpoint: str
+    stats: StoreStats
+    timeout: float = 10.0
+    allowlist: tuple[str, ...] = ()
+    #: queries run in another process: threads suffice, forking would only copy memory
+    forked: ClassVar[bool] = False
+    _client: httpx.Client | None = field(default=None, repr=False)
+
+    def _http(self) -> httpx.Client:
+        if self._client is None:
+            self._client = httpx.Client(
+                timeout=httpx.Timeout(self.timeout + GRACE, connect=5.0),
+                limits=httpx.Limits(max_connections=64, max_keepalive_connections=32),
+            )
+        return self._client
+
+    def prepare_worker(self) -> None:
+        """A forked copy must not share the parent's sockets: open its own client."""
+        self._client = None
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    def execute(self, request: QueryRequest) -> QueryResult:
+        screened = screen(request.query, self.allowlist)
+        query = substitute(request.query, dict(request.substitutions))
+        graph_answer = screened.form in ("CONSTRUCT", "DESCRIBE")
+        if graph_answer and request.graph_format is None:
+            raise NotAcceptableKind("graph")
+        if screened.form in ("SELECT", "ASK") and request.results_format is None:
+            raise NotAcceptableKind("boolean" if screened.form == "ASK" else "results")
+        params: list[tuple[str, str]] = [
+            ("query", query),
+            ("timeout", str(max(int(self.timeout * 1000), 1))),
+        ]
+        if not names_its_dataset(query):
+            default = request.default_graphs or self.stats.graphs
+            named = request.named_graphs or self.stats.graphs
+            params += [("default-graph-uri", g) for g in default]
+            params += [("named-graph-uri", g) for g in named]
+        accept = GRAPH_ACCEPT if graph_answer else RESULTS_ACCEPT
+        body = self._post(params, accept)
+        if graph_answer:
+            try:
+                quads = ox.parse(body, ox.RdfFormat.N_TRIPLES)  # N-Triples parse as quads
+                return triples_result((q.triple for q in quads), request)
+            except SyntaxError as exc:
+                raise StoreError(f"the remote store sent unreadable N-Triples: {exc}") from None
+        try:
+            data = json.loads(body)
+        except ValueError:
+            raise StoreError("the remote store sent unreadable JSON results") from None
+        if "boolean" in data:
+            return boolean_result(bool(data["boolean"]), request)
+        names = list(data.get("head", {}).get("vars", []))
+        return solutions_result(names, _rows(data["results"]["bindings"]), request)
+
+    def _post(self, params: list[tuple[str, str]], accept: str) -> bytes:
+        try:
+            response = self._http().post(self.endpoint, data=dict_list(params),
+                                         headers={"Accept": accept})
+        except httpx.TimeoutException:
+            raise QueryTimeout(
+                f"the remote store did not answer within {self.timeout:g} s "
+                "(setting query_timeout)"
+            ) from None
+        except httpx.TransportError as exc:
+            raise StoreError(
+                f"the remote store {public_url(self.endpoint)} is unreachable "
+                f"({type(exc).__name__})"
+            ) from None
+        if response.headers.get("x-sql-state") == "S1TAT":
+            raise QueryTimeout(
+                f"the query ran longer than {self.timeout:g} s and was stopped by the remote "
+                "store (setting query_timeout)"
+            )
+        if response.status_code != 200:
+            raise _failure(response, self.endpoint)
+        return response.content
+
+
+def dict_list(params: list[tuple[str, str]]) -> dict[str, list[str]]:
+    """httpx wants repeated form fields as one key with a list of values."""
+    out: dict[str, list[str]] = {}
+    for key, value in params:
+        out.setdefault(key, []).append(value)
+    return out
+
+
+# ---- connecting: read what the store holds ------------------------------------------------
+
+
+def _select(client: httpx.Client, url: str, query: str) -> list[dict[str, str]]:
+    try:
+        response = client.post(url, data={"query": query}, headers={"Accept": RESULTS_ACCEPT})
+    except httpx.TransportError as exc:
+        raise StoreError(
+            f"the remote store {public_url(url)} is unreachable ({type(exc).__name__})"
+        ) from None
+    if response.status_code != 200:
+        raise _failure(response, url)
+    rows = response.json()["results"]["bindings"]
+    return [{k: v["value"] for k, v in row.items()} for row in rows]
+
+
+def _version_query() -> str:
+    return (f"SELECT ?v WHERE {{ GRAPH {_iri(LOAD_GRAPH)} "
+            f"{{ {_iri(LOAD_GRAPH)} {_iri(HAS_VERSION)} ?v }} }}")
+
+
+def _counts(client: httpx.Client, url: str, graphs: tuple[str, ...] | None,
+            prefix: str) -> dict[str, int]:
+    """Triples per graph: of ``graphs``, or of every graph whose name starts with ``prefix``."""
+    if graphs is not None:
+        if not graphs:
+            return {}
+        values = " ".join(_iri(g) for g in graphs)
+        query = (f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} "
+                 "GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    else:
+        literal = str(ox.Literal(prefix))
+        query = ("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+                 f"FILTER(STRSTARTS(STR(?g), {literal})) }} GROUP BY ?g")
+    return {row["g"]: int(row["n"]) for row in _select(client, url, query)}
+
+
+def remote_version(settings: Settings) -> str | None:
+    """The version `vestlod load` recorded in the remote store (cheap: the watcher polls it)."""
+    with httpx.Client(timeout=httpx.Timeout(10.0)) as client:
+        rows = _select(client, settings.store_url, _version_query())
+    return rows[0]["v"] if rows else None
+
+
+def connect(settings: Settings) -> RemoteSparqlStore:
+    """A store for ``settings.store_url``, with the counts and version it holds right now.
+
+    Fails here (at startup), not on the first request, when the store is unreachable or holds
+    none of our graphs.
+    """
+    url = settings.store_url
+    if not url:
+        raise StoreError("no remote store configured (setting store_url / --store)")
+    with httpx.Client(timeout=httpx.Timeout(60.0, connect=5.0)) as client:
+        counts = _counts(client, url, None, settings.base_iri + "graph/")
+        rows = _select(client, url, _version_query())
+    if not counts:
+        raise StoreError(
+            f"the remote store {public_url(url)} holds no graph under {settings.base_iri}graph/; "
+            "run `vestlod load --store URL` first"
+        )
+    version = rows[0]["v"] if rows else "unrecorded"
+    stats = StoreStats(version=version, quads=sum(counts.values()), graphs=tuple(sorted(counts)),
+                       path=public_url(url))
+    return RemoteSparqlStore(url, stats, settings.query_timeout, settings.service_allowlist)
+
+
+# ---- loading: replace our graphs in the remote store ----------------------------------------
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    version: str
+    counts: Mapping[str, int]
+    seconds: float
+
+    @property
+    def quads(self) -> int:
+        return sum(self.counts.values())
+
+    def summary(self) -> str:
+        graphs = ", ".join(f"{g.rsplit('/', 1)[-1]} {n}" for g, n in sorted(self.counts.items()))
+        return (f"loaded {self.quads} triples ({graphs}) as version {self.version[:12]} "
+                f"in {self.seconds:.1f} s; counts verified")
+
+
+def _update(client: httpx.Client, url: str, operations: list[str]) -> None:
+    try:
+        response = client.post(url, data={"update": " ;\n".join(operations)},
+                               headers={"Accept": RESULTS_ACCEPT})
+    except httpx.TransportError as exc:
+        raise StoreError(
+            f"the update endpoint {public_url(url)} is unreachable ({type(exc).__name__})"
+        ) from None
+    if response.status_code not in (200, 204):
+        raise _failure(response, url)
+
+
+def _send_graph(client: httpx.Client, url: str, graph: str, body: bytes, replace: bool) -> None:
+    """PUT (replace) or POST (add to) one graph through the Graph Store Protocol."""
+    try:
+        response = client.request("PUT" if replace else "POST", url, params={"graph": graph},
+                                  content=body, headers={"Content-Type": NTRIPLES})
+    except httpx.TransportError as exc:
+        raise StoreError(
+            f"the graph store {public_url(url)} is unreachable ({type(exc).__name__})"
+        ) from None
+    if response.status_code not in (200, 201, 204):
+        raise _failure(response, url)
+
+
+def chunks(triples: list[ox.Triple], size: int) -> Iterator[list[ox.Triple]]:
+    """``triples`` in groups of about ``size``, never splitting triples that share a blank node.
+
+    Each Graph Store request is parsed on its own, so ``_:b1`` in two requests would become two
+    nodes; triples connected through blank nodes therefore travel in the same request.
+    """
+    parent: dict[str, str] = {}
+
+    def root(label: str) -> str:
+        while parent.setdefault(label, label) != label:
+            parent[label] = parent[parent[label]]
+            label = parent[label]
+        return label
+
+    def blanks(t: ox.Triple) -> list[str]:
+        return [n.value for n in (t.subject, t.object) if isinstance(n, ox.BlankNode)]
+
+    for t in triples:
+        labels = blanks(t)
+        for other in labels[1:]:
+            parent[root(other)] = root(labels[0])
+    groups: dict[str, list[ox.Triple]] = {}
+    batch: list[ox.Triple] = []
+    for t in triples:
+        labels = blanks(t)
+        if labels:
+            groups.setdefault(root(labels[0]), []).append(t)
+        else:
+            batch.append(t)
+            if len(batch) >= size:
+                yield batch
+                batch = []
+    for group in groups.values():
+        batch.extend(group)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def load_remote(settings: Settings, log: Callable[[str], None] = lambda _m: None) -> LoadReport:
+    """Replace our named graphs in the remote store by ``dist/`` (see the module docstring)."""
+    started = time.monotonic()
+    if not settings.store_url:
+        raise StoreError("no remote store configured (setting store_url / --store)")
+    if not settings.store_graph_store_url:
+        raise StoreError("loading needs the store's Graph Store Protocol endpoint "
+                         "(setting store_graph_store_url)")
+    data, version = read_dist(settings.dist_dir)
+    local = ox.Store()
+    try:
+        local.bulk_load(data, ox.RdfFormat.TRIG)
+    except SyntaxError as exc:
+        raise StoreError(f"{settings.dist_dir}: {exc}") from None
+    if any(True for _ in local.quads_for_pattern(None, None, None, ox.DefaultGraph())):
+        raise StoreError("the dump has triples outside a named graph; only named graphs load")
+    graphs = tuple(sorted(g.value for g in local.named_graphs() if isinstance(g, ox.NamedNode)))
+    expected = {
+        g: sum(1 for _ in local.quads_for_pattern(None, None, None, ox.NamedNode(g)))
+        for g in graphs
+    }
+    staging = {g: f"{STAGING}{version}:{g.rsplit('/', 1)[-1]}" for g in graphs}
+    update_url = settings.update_endpoint
+    with httpx.Client(auth=_auth(settings),
+                      timeout=httpx.Timeout(LOAD_TIMEOUT, connect=10.0)) as client:
+        try:
+            for g in graphs:
+                quads = local.quads_for_pattern(None, None, None, ox.NamedNode(g))
+                log(f"{g}: {expected[g]} triples → staging")
+                for n, part in enumerate(chunks([q.triple for q in quads], CHUNK)):
+                    body = ox.serialize(part, format=ox.RdfFormat.N_TRIPLES) or b""
+                    _send_graph(client, settings.store_graph_store_url, staging[g], body,
+                                replace=n == 0)
+            got = _counts(client, settings.store_url, tuple(staging.values()), "")
+            for g in graphs:
+                if got.get(staging[g], 0) != expected[g]:
+                    raise StoreError(
+                        f"{g}: the store holds {got.get(staging[g], 0)} triples after the "
+                        f"upload, the dump has {expected[g]}; nothing was switched"
+                    )
+            old = _counts(client, settings.store_url, None, settings.base_iri + "graph/")
+            switch = [f"MOVE SILENT GRAPH {_iri(staging[g])} TO GRAPH {_iri(g)}" for g in graphs]
+            switch += [f"DROP SILENT GRAPH {_iri(g)}" for g in old if g not in expected]
+            switch += [
+                f"DROP SILENT GRAPH {_iri(LOAD_GRAPH)}",
+                f"INSERT DATA {{ GRAPH {_iri(LOAD_GRAPH)} {{ {_iri(LOAD_GRAPH)} "
+                f"{_iri(HAS_VERSION)} {ox.Literal(version)} }} }}",
+            ]
+            log("switching the graphs in one update request")
+            _update(client, update_url, switch)
+        except BaseException:
+            _drop_quietly(client, update_url, list(staging.values()))
+            raise
+        now = _counts(client, settings.store_url, None, settings.base_iri + "graph/")
+        recorded = _select(client, settings.store_url, _version_query())
+    if now != expected:
+        raise StoreError(f"after the switch the store holds {now}, the dump has {expected}")
+    if not recorded or recorded[0]["v"] != version:
+        raise StoreError("the store did not record the loaded version")
+    return LoadReport(version, expected, time.monotonic() - started)
+
+
+def _drop_quietly(client: httpx.Client, url: str, graphs: list[str]) -> None:
+    try:
+        _update(client, url, [f"DROP SILENT GRAPH {_iri(g)}" for g in graphs])
+    except StoreError:
+        pass  # the load already failed; its own error is the one to report
