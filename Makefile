@@ -9,7 +9,7 @@ UI     := node_modules/.vestlod-ui
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: setup build validate run serve test lint bench bench-scale clean harvest-env store-env
+.PHONY: setup build validate run serve test lint bench bench-scale clean harvest-env store-env browser-env
 
 setup: $(STAMP) $(UI)
 
@@ -50,6 +50,20 @@ store-env:
 	  ( $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive \
 	    $$SUDO apt-get install -y -q virtuoso-opensource ) \
 	    || echo "warning: apt-get could not install virtuoso-opensource; remote-store tests will skip"; \
+	fi
+
+# Headless Chromium for the query-UI and page screenshot tests (Debian package, as for Virtuoso);
+# without it those tests skip with the reason.
+browser-env:
+	@if command -v chromium >/dev/null; then \
+	  echo "chromium already installed"; \
+	elif ! command -v apt-get >/dev/null; then \
+	  echo "warning: no apt-get; the browser tests will skip (install chromium)"; \
+	else \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  ( $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive \
+	    $$SUDO apt-get install -y -q chromium ) \
+	    || echo "warning: apt-get could not install chromium; browser tests will skip"; \
 	fi
 
 build: $(STAMP)
