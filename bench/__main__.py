@@ -302,6 +302,8 @@ def main() -> None:
     parser.add_argument("--load-only", action="store_true",
                         help="only the mixed-workload load test (--load-seconds, 32 clients)")
     parser.add_argument("--load-seconds", type=float, default=60.0)
+    parser.add_argument("--skip-validation", action="store_true",
+                        help="skip the SHACL timing (annex, 100k, 1M; bench/validation.py)")
     args = parser.parse_args()
     if args.pages_only:
         bench_pages()
@@ -365,6 +367,10 @@ def main() -> None:
         bench_pages()
     if not args.skip_load:
         bench_load(args.load_seconds)
+    if not args.skip_validation:
+        from bench import validation
+
+        validation.run()
 
 
 def bench_load(seconds: float, clients: int = 32) -> None:
