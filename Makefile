@@ -75,7 +75,7 @@ validate: $(STAMP)
 run: build $(UI)
 	$(BIN)/vestlod serve --host $(HOST) --port $(PORT)
 
-test: $(STAMP)
+test: $(STAMP) $(UI)
 	$(BIN)/ruff check publish tests
 	$(BIN)/python -m pytest
 
