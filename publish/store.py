@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import shutil
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -27,6 +28,8 @@ import pyoxigraph as ox
 
 from publish.errors import QuerySyntax, StoreError
 from publish.formats import Format, by_key
+
+log = logging.getLogger("vestlod.store")
 
 TRIG_NAME = "vestlod.trig"
 SUMS_NAME = "SHA256SUMS"
@@ -336,21 +339,41 @@ def load_store(dist_dir: Path, store_path: str = "") -> OxigraphStore:
 
 
 def _load_on_disk(data: bytes, version: str, root: Path) -> OxigraphStore:
+    """Open the on-disk store of `version`, building it aside from dist/ when it is missing
+    or does not open whole (a crash, a full disk or a stray write can leave it corrupt).
+
+    ``.complete`` records the quad count written; a store that fails to open or counts
+    differently is rebuilt from the verified dump, with a log line saying so.
+    """
     target = root / version
-    if not (target / ".complete").exists():
-        aside = root / f".{version}.loading"
-        shutil.rmtree(aside, ignore_errors=True)
-        aside.mkdir(parents=True)
-        store = ox.Store(str(aside))
+    marker = target / ".complete"
+    if marker.exists():
         try:
-            store.bulk_load(data, ox.RdfFormat.TRIG)
-        except SyntaxError as exc:
-            raise StoreError(f"{TRIG_NAME}: {exc}") from None
-        store.flush()
-        del store
-        (aside / ".complete").touch()
-        shutil.rmtree(target, ignore_errors=True)
-        aside.rename(target)
+            store = ox.Store.read_only(str(target))
+            stats = _stats(store, version, str(target))
+            expected = marker.read_text(encoding="utf-8").strip()
+            if expected and int(expected) != stats.quads:
+                raise StoreError(f"{stats.quads} quads, {expected} were written")
+            return OxigraphStore(stats, None)
+        except (OSError, RuntimeError, ValueError, StoreError) as exc:  # RocksDB: RuntimeError
+            log.warning("on-disk store %s is corrupt (%s); rebuilding it from dist/", target, exc)
+    else:
+        log.info("no complete on-disk store for version %s in %s; building it from dist/",
+                 version, root)
+    aside = root / f".{version}.loading"
+    shutil.rmtree(aside, ignore_errors=True)
+    aside.mkdir(parents=True)
+    store = ox.Store(str(aside))
+    try:
+        store.bulk_load(data, ox.RdfFormat.TRIG)
+    except SyntaxError as exc:
+        raise StoreError(f"{TRIG_NAME}: {exc}") from None
+    store.flush()
+    count = len(store)
+    del store
+    (aside / ".complete").write_text(f"{count}\n", encoding="utf-8")
+    shutil.rmtree(target, ignore_errors=True)
+    aside.rename(target)
     store = ox.Store.read_only(str(target))
     stats = _stats(store, version, str(target))
     return OxigraphStore(stats, None)

@@ -48,3 +48,23 @@ def test_syntax_errors_carry_the_parsers_message(tmp_path: Path) -> None:
     write_dist(tmp_path / "dist", fixture_trig())
     with pytest.raises(QuerySyntax, match="error at 1:"):
         load_store(tmp_path / "dist").execute(QueryRequest("SELECT ?x WHERE {"))
+
+
+def test_a_corrupt_on_disk_store_is_rebuilt_with_a_log_line(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    dist = tmp_path / "dist"
+    write_dist(dist, fixture_trig())
+    root = tmp_path / "store"
+    first = load_store(dist, str(root))
+    quads = first.stats.quads
+    del first
+    (version_dir,) = [p for p in root.iterdir() if p.is_dir()]
+    for f in version_dir.iterdir():
+        if f.is_file() and f.name != ".complete":
+            f.write_bytes(b"\0garbage" * 64)
+    with caplog.at_level("WARNING", logger="vestlod.store"):
+        again = load_store(dist, str(root))
+    assert again.stats.quads == quads
+    assert any("is corrupt" in r.getMessage() and "rebuilding it from dist/" in r.getMessage()
+               for r in caplog.records)
