@@ -133,7 +133,10 @@ def start_server(tmp: Path, trig: str | None = None, **settings: str) -> Server:
             url = match.group(1)
     if url is None:
         proc.kill()
-        raise RuntimeError(f"vestlod serve did not start: {proc.stderr.read()}")
+        proc.wait()
+        message = proc.stderr.read()
+        proc.stderr.close()  # an open pipe left to the GC becomes a ResourceWarning elsewhere
+        raise RuntimeError(f"vestlod serve did not start: {message}")
     # Drain stderr in the background so a chatty log never blocks the server.
     drain = threading.Thread(target=proc.stderr.read, daemon=True)
     drain.start()
@@ -145,6 +148,9 @@ def start_server(tmp: Path, trig: str | None = None, **settings: str) -> Server:
             pass
         time.sleep(0.05)
     proc.kill()
+    proc.wait()
+    drain.join(timeout=5)
+    proc.stderr.close()
     raise RuntimeError("vestlod serve never became ready")
 
 
