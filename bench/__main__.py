@@ -32,6 +32,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
+import pyoxigraph as ox
 
 from bench import synthetic
 
@@ -302,11 +303,16 @@ def main() -> None:
     parser.add_argument("--load-only", action="store_true",
                         help="only the mixed-workload load test (--load-seconds, 32 clients)")
     parser.add_argument("--load-seconds", type=float, default=60.0)
+    parser.add_argument("--labels-only", action="store_true",
+                        help="only label lookups on the annex at 1 and 8 clients, uncached")
     parser.add_argument("--skip-validation", action="store_true",
                         help="skip the SHACL timing (annex, 100k, 1M; bench/validation.py)")
     args = parser.parse_args()
     if args.pages_only:
         bench_pages()
+        return
+    if args.labels_only:
+        bench_labels()
         return
     if args.load_only:
         bench_load(args.load_seconds)
@@ -363,6 +369,7 @@ def main() -> None:
     out.write_text(json.dumps(report, indent=2) + "\n")
     print_summary(report, clients)
     print(f"results: {out.relative_to(ROOT)}")
+    bench_labels()
     if not args.skip_pages:
         bench_pages()
     if not args.skip_load:
@@ -371,6 +378,53 @@ def main() -> None:
         from bench import validation
 
         validation.run()
+
+
+def bench_labels(seconds: float = 10.0) -> dict[str, object]:
+    """Label lookups alone on the annex, uncached, at 1 and 8 clients (issue 4's p99 target).
+
+    The labels are the real Danish preferred labels of the annex's organisations, drawn at
+    random per request; the result cache is off, so every request runs in a query worker.
+    """
+    from bench import pages
+
+    WORK.mkdir(exist_ok=True)
+    dist = pages.build_annex(WORK / "annex")
+    store, orgs = pages.organisations(dist)
+    labels = sorted({
+        q.object.value for org in orgs
+        for q in store.quads_for_pattern(
+            ox.NamedNode(org), ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel"),
+            None, None)
+        if isinstance(q.object, ox.Literal) and q.object.language == "da"})
+
+    def label_query(r: random.Random) -> tuple[str, str]:
+        text = r.choice(labels).replace("\\", "\\\\").replace('"', '\\"')
+        return (P + f'SELECT ?s WHERE {{ ?s skos:prefLabel "{text}"@da }}',
+                "application/sparql-results+json")
+
+    when = datetime.now(UTC).isoformat(timespec="seconds")
+    target = start_ours(dist, 0)
+    runs = []
+    try:
+        asyncio.run(drive(target.url, {"label": label_query}, 8, 2.0, 5))  # warm-up
+        for clients in (1, 8):
+            runs.append(asyncio.run(drive(target.url, {"label": label_query}, clients,
+                                          seconds, 11)))
+    finally:
+        stop(target)
+    report = {"when": when, "machine": {"cpus": os.cpu_count(),
+                                        "python": platform.python_version()},
+              "dataset": "annex", "labels": len(labels), "cache": "off", "runs": runs}
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / f"labels-{when.replace(':', '')}.json"
+    out.write_text(json.dumps(report, indent=2) + "\n")
+    for run in runs:
+        kind = run["per_kind"]["label"]  # type: ignore[index]
+        print(f"label lookup, annex, {run['clients']} client(s): {run['qps']} q/s, "
+              f"p50 {kind['p50_ms']} ms, p99 {kind['p99_ms']} ms, errors {run['errors']}")
+    print(f"results: {out.relative_to(ROOT)}")
+    return report
 
 
 def bench_load(seconds: float, clients: int = 32) -> None:
