@@ -463,9 +463,15 @@ class Pages:
         }
 
     def chart(self, rows: list[dict[str, Any]], lang: str) -> Chart | None:
-        """Horizontal bars, one group per unit (kroner and persons share no axis)."""
+        """Horizontal bars, one group per unit (kroner and persons share no axis).
+
+        Calendar years are dates, not quantities: a bar of length 2014 says nothing, so they
+        stay in the table only.
+        """
         groups: dict[str, list[dict[str, Any]]] = {}
         for row in rows:
+            if row["unit_iri"].endswith("/unit/calendar-year"):
+                continue
             if row["value"] is not None and row["value"] >= 0:
                 groups.setdefault(row["unit"].text if row["unit"] else "", []).append(row)
         if not groups:
