@@ -95,27 +95,13 @@ def free_port() -> int:
 
 
 def rss_mb(pid: int) -> float:
-    """Resident memory of a process and its children (our workers share pages: this counts
-    shared pages once per process, so it over-states ours; PSS is reported next to it)."""
-    total = 0
-    pss = 0
-    pids = [pid]
-    for p in pids:
-        for task in Path(f"/proc/{p}/task").glob("*"):
-            try:
-                pids += [int(c) for c in (task / "children").read_text().split()]
-            except OSError:
-                pass
-    for p in pids:
-        try:
-            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
-                if line.startswith("Rss:"):
-                    total += int(line.split()[1])
-                elif line.startswith("Pss:"):
-                    pss += int(line.split()[1])
-        except OSError:
-            pass
-    return round(pss / 1024, 1) if pss else round(total / 1024, 1)
+    """Memory of a process and its forked workers in MiB: PSS (shared pages counted once) where
+    the kernel reports it, else RSS (which over-states ours)."""
+    from bench.load import tree_memory_kb
+
+    memory = tree_memory_kb(pid)
+    kb = memory["pss_kb"] or memory["rss_kb"]
+    return round(kb / 1024, 1)
 
 
 def wait_ready(url: str, proc: subprocess.Popen[bytes], timeout: float) -> None:
