@@ -8,11 +8,14 @@ query workers for the given store (or loads dist/ in the background when no stor
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import cache
 from pathlib import Path
 
+import yaml
 from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
@@ -100,6 +103,24 @@ async def metrics(request: Request) -> Response:
     return PlainTextResponse(request.app.state.metrics.render(), media_type=METRICS_TYPE)
 
 
+OPENAPI = Path(__file__).with_name("openapi.yaml")
+"""The public API as data; tests/server/test_openapi.py keeps it and the routes in step."""
+
+
+@cache
+def openapi_document() -> dict[str, object]:
+    data: dict[str, object] = yaml.safe_load(OPENAPI.read_text(encoding="utf-8"))
+    return data
+
+
+async def openapi_yaml(request: Request) -> Response:
+    return Response(OPENAPI.read_bytes(), media_type="application/yaml")
+
+
+async def openapi_json(request: Request) -> Response:
+    return Response(json.dumps(openapi_document(), indent=1), media_type="application/json")
+
+
 def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     """Build the app for ``settings``; serve ``store`` if given, else load ``dist/`` at start."""
     serving = Serving(settings)
@@ -121,7 +142,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
-        openapi_url=None,
+        openapi_url=None,  # ours is data (openapi.yaml), served by the routes below
         exception_handlers={
             VestlodError: vestlod_error,
             NotFound: resources.not_found,
@@ -165,6 +186,8 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
             Route("/metrics", metrics, methods=["GET"]),
+            Route("/openapi.yaml", openapi_yaml, methods=["GET"]),
+            Route("/openapi.json", openapi_json, methods=["GET"]),
             *sparql.routes,
             *resources.routes,
         ]

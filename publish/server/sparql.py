@@ -12,6 +12,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
+import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -63,6 +64,17 @@ def _one(pairs: list[tuple[str, str]], name: str) -> str | None:
     return values[0] if values else None
 
 
+def _graph_iris(pairs: list[tuple[str, str]], name: str) -> tuple[str, ...]:
+    """The values of ``name``, each an absolute IRI, or a 400 here (not a store error later)."""
+    iris = tuple(v for k, v in pairs if k == name)
+    for iri in iris:
+        try:
+            ox.NamedNode(iri)
+        except ValueError:
+            raise BadRequest(f"{name} {iri[:80]!r} is not an absolute IRI") from None
+    return iris
+
+
 def _params(pairs: list[tuple[str, str]], body_query: str | None = None) -> ProtocolParams:
     unknown = sorted({k for k, _ in pairs} - KNOWN_PARAMS)
     if unknown:
@@ -78,8 +90,8 @@ def _params(pairs: list[tuple[str, str]], body_query: str | None = None) -> Prot
     return ProtocolParams(
         query=query,
         update=_one(pairs, "update"),
-        default_graphs=tuple(v for k, v in pairs if k == "default-graph-uri"),
-        named_graphs=tuple(v for k, v in pairs if k == "named-graph-uri"),
+        default_graphs=_graph_iris(pairs, "default-graph-uri"),
+        named_graphs=_graph_iris(pairs, "named-graph-uri"),
         format=_one(pairs, "format") or _one(pairs, "output"),
     )
 

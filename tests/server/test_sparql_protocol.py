@@ -139,6 +139,17 @@ def test_default_graph_uri_and_named_graph_uri_set_the_dataset(client: httpx.Cli
     ]
 
 
+def test_a_graph_uri_that_is_not_an_iri_is_a_400_not_a_store_error(client: httpx.Client) -> None:
+    # found by tests/server/test_schemathesis.py: these were 502s from the worker
+    for name in ("default-graph-uri", "named-graph-uri"):
+        for bad in ("J", "", "not an iri"):
+            answer = client.get("/sparql", params={"query": "ASK {}", name: bad})
+            assert answer.status_code == 400, (name, bad, answer.text)
+            assert name in answer.text
+        posted = client.post("/sparql", data={"query": "ASK {}", name: "J"})
+        assert posted.status_code == 400
+
+
 def test_malformed_query_is_a_400_with_the_parsers_message(client: httpx.Client) -> None:
     r = client.get("/sparql", params={"query": "SELECT ?x WHERE { ?x ?p }"})
     assert r.status_code == 400
