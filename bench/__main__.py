@@ -19,6 +19,7 @@ import json
 import os
 import platform
 import random
+import re
 import shutil
 import signal
 import socket
@@ -392,16 +393,23 @@ def bench_labels(seconds: float = 10.0) -> dict[str, object]:
     when = datetime.now(UTC).isoformat(timespec="seconds")
     target = start_ours(dist, 0)
     runs = []
+    wrk_runs: list[dict[str, object]] = []
     try:
         asyncio.run(drive(target.url, {"label": label_query}, 8, 2.0, 5))  # warm-up
         for clients in (1, 8):
             runs.append(asyncio.run(drive(target.url, {"label": label_query}, clients,
                                           seconds, 11)))
+        if shutil.which("wrk"):
+            # The Python client above shares the 2 cores with the server; wrk (C) barely
+            # loads them, so its latencies are closer to what the server itself costs.
+            for clients in (1, 8):
+                wrk_runs.append(wrk_labels(target.url, labels[:50], clients, seconds))
     finally:
         stop(target)
     report = {"when": when, "machine": {"cpus": os.cpu_count(),
                                         "python": platform.python_version()},
-              "dataset": "annex", "labels": len(labels), "cache": "off", "runs": runs}
+              "dataset": "annex", "labels": len(labels), "cache": "off", "runs": runs,
+              "wrk": wrk_runs}
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / f"labels-{when.replace(':', '')}.json"
     out.write_text(json.dumps(report, indent=2) + "\n")
@@ -409,8 +417,45 @@ def bench_labels(seconds: float = 10.0) -> dict[str, object]:
         kind = run["per_kind"]["label"]  # type: ignore[index]
         print(f"label lookup, annex, {run['clients']} client(s): {run['qps']} q/s, "
               f"p50 {kind['p50_ms']} ms, p99 {kind['p99_ms']} ms, errors {run['errors']}")
+    for run in wrk_runs:
+        print(f"label lookup, annex, wrk {run['clients']} connection(s): {run['rps']} req/s, "
+              f"p50 {run['p50_ms']} ms, p99 {run['p99_ms']} ms")
     print(f"results: {out.relative_to(ROOT)}")
     return report
+
+
+def wrk_labels(url: str, labels: list[str], clients: int, seconds: float) -> dict[str, object]:
+    """Label lookups driven by wrk with a Lua script cycling through ``labels``."""
+    from urllib.parse import quote
+
+    bodies = ["query=" + quote(P + 'SELECT ?s WHERE { ?s skos:prefLabel "'
+                               + label.replace("\\", "\\\\").replace('"', '\\"') + '"@da }',
+                               safe="")
+              for label in labels]
+    script = WORK / "labels.lua"
+    script.write_text(
+        "local bodies = {" + ",".join(json.dumps(b) for b in bodies) + "}\n"
+        "local i = 0\n"
+        "request = function()\n  i = i + 1\n"
+        '  return wrk.format("POST", nil, {["Content-Type"]="application/x-www-form-urlencoded",'
+        ' ["Accept"]="application/sparql-results+json"}, bodies[(i % #bodies) + 1])\n'
+        "end\n")
+    out = subprocess.run(["wrk", "-t1", f"-c{clients}", f"-d{int(seconds)}s", "--latency",
+                          "-s", str(script), url], capture_output=True, text=True, check=True)
+
+    def ms(text: str) -> float:
+        value = float(text.rstrip("mus"))
+        return value / 1000 if text.endswith("us") else value * 1000 if text.endswith(
+            "s") and not text.endswith("ms") else value
+
+    lat = dict(line.split() for line in out.stdout.splitlines()
+               if line.strip().endswith(("ms", "us", "s")) and line.strip()[:3].rstrip("%")
+               .isdigit() and "%" in line)
+    rps = next(float(line.split()[1]) for line in out.stdout.splitlines()
+               if line.startswith("Requests/sec:"))
+    errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out.stdout))
+    return {"clients": clients, "rps": rps, "p50_ms": round(ms(lat["50%"]), 2),
+            "p99_ms": round(ms(lat["99%"]), 2), "non_2xx": errors}
 
 
 def bench_load(seconds: float, clients: int = 32) -> None:
