@@ -65,7 +65,7 @@ SCHEMA_TYPES = {
 }
 COLLABORATIONS = {"cluster-organisation", "innovation-network", "network", "partnership"}
 SEGMENT_CLASSES = {
-    "document": DOCO.Document if False else FOAF.Document,
+    "document": FOAF.Document,
     "area": DOCO.Chapter, "section": DOCO.Section, "subsection": DOCO.Section,
     "paragraph": DOCO.Paragraph, "item": DOCO.Paragraph, "sentence": DOCO.Sentence,
     "footnote": DOCO.Footnote,
@@ -226,9 +226,6 @@ class _Builder:
             if seg.kind in ("area", "section", "subsection"):
                 assert seg.title is not None
                 labels = {"da": seg.title, "en": self.english(seg.title)}
-                if seg.kind != "area":
-                    area = self.doc.by_id(seg.id.split("-")[0]) if False else None
-                    del area
                 _da_en(g, node, labels, RDFS.label, DCTERMS.title)
                 if seg.kind == "area":
                     g.add((self.area(seg.id), SCHEMA.subjectOf, node))
@@ -402,16 +399,10 @@ class _Builder:
         if rel.year is not None:
             g.add((node, DCTERMS.date, Literal(str(rel.year), datatype=XSD.gYear)))
         s_lab, o_lab = self.ann.actors[rel.subject].label, self.ann.actors[rel.object].label
-        rel_labels = {
-            lang: str(self.vocab.value(self.u.id("relation-type", rel.relation), SKOS.prefLabel,
-                                       any=True) or rel.relation)
-            for lang in ("da", "en")
-        }
-        for lang in ("da", "en"):
-            for lit in self.vocab.objects(self.u.id("relation-type", rel.relation),
-                                          SKOS.prefLabel):
-                if isinstance(lit, Literal) and lit.language == lang:
-                    rel_labels[lang] = str(lit)
+        rel_labels = {"da": rel.relation, "en": rel.relation}  # the scheme gives both
+        for lit in self.vocab.objects(self.u.id("relation-type", rel.relation), SKOS.prefLabel):
+            if isinstance(lit, Literal) and lit.language in rel_labels:
+                rel_labels[lit.language] = str(lit)
         labels = rel.label or {
             lang: f"{s_lab[lang]} {rel_labels[lang]} {o_lab[lang]}"
             + (f" ({rel.year})" if rel.year else "")

@@ -390,15 +390,17 @@ def segment(raw: str) -> Document:
             container = parents[container]
 
     def open_container(cid: str, kind: str, parent: str | None, title: str) -> None:
+        """Register a heading's segment, in reading order; its span grows with its content."""
         if cid in open_ids:
             raise SourceError(f"two headings give the same segment id {cid!r}")
         open_ids[cid] = [10**9, -1, 10**9, -1]
         parents[cid] = parent
         kinds[cid] = kind
         titles[cid] = title
+        order.append(cid)
 
+    order: list[str] = []
     open_container(doc_id, "document", None, "")
-    order: list[str] = [doc_id]
 
     for block in blocks:
         text, where = _join_lines(raw, block.lines, drop_bullet=block.kind == "item")
@@ -429,7 +431,6 @@ def segment(raw: str) -> Document:
             area_id = AREA_TITLES[text]
             section_id = sub_id = None
             open_container(area_id, "area", doc_id, text)
-            order.append(area_id)
             extend(area_id, ns, ne, rs, re_)
             continue
         if block.kind == "subtitle":
@@ -443,7 +444,6 @@ def segment(raw: str) -> Document:
             section_id = f"{area_id}-{slugify(name)}"
             sub_id = None
             open_container(section_id, "section", area_id, name)
-            order.append(section_id)
             extend(section_id, ns, ne, rs, re_)
             continue
         if block.kind == "subsection":
@@ -451,12 +451,10 @@ def segment(raw: str) -> Document:
             if section_id is None:
                 section_id = f"{area_id}-indledning"
                 open_container(section_id, "section", area_id, "Indledning")
-                order.append(section_id)
             name = text.rstrip(":").strip()
             short = name.split(" (")[0]
             sub_id = f"{section_id}-{slugify(short)}"
             open_container(sub_id, "subsection", section_id, name)
-            order.append(sub_id)
             extend(sub_id, ns, ne, rs, re_)
             continue
         if block.kind == "footnote":
@@ -472,7 +470,6 @@ def segment(raw: str) -> Document:
         if section_id is None:
             section_id = f"{area_id}-indledning"
             open_container(section_id, "section", area_id, "Indledning")
-            order.append(section_id)
         container = sub_id or section_id
         prefix = "p" if block.kind == "paragraph" else "punkt"
         key = f"{container}-{prefix}"

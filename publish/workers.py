@@ -164,12 +164,14 @@ class _Keeper(threading.Thread):
         self._jobs.put(None)
 
 
-class WorkerPool:
-    """``size`` forked workers over one store; `run` is the only way the server queries it."""
+class _Pool:
+    """What every query pool checks and counts, whatever runs its queries."""
+
+    noun, unit = "query pool", "slot"
 
     def __init__(self, store: Store, size: int, timeout: float) -> None:
         if size < 1:
-            raise ValueError("a worker pool needs at least one worker")
+            raise ValueError(f"a {self.noun} needs at least one {self.unit}")
         if timeout <= 0:
             raise ValueError("query_timeout must be positive")
         self.store = store
@@ -177,6 +179,15 @@ class WorkerPool:
         self.timeout = timeout
         self.closed = False
         self.timeouts = 0
+
+
+class WorkerPool(_Pool):
+    """``size`` forked workers over one store; `run` is the only way the server queries it."""
+
+    noun, unit = "worker pool", "worker"
+
+    def __init__(self, store: Store, size: int, timeout: float) -> None:
+        super().__init__(store, size, timeout)
         self._keeper = _Keeper(self._fork)
         self._idle: asyncio.Queue[Worker] | None = None
         self._all: dict[int, Worker] = {}
@@ -295,7 +306,7 @@ class WorkerPool:
         self._keeper.stop()
 
 
-class ThreadPool:
+class ThreadPool(_Pool):
     """The same interface as `WorkerPool` for a store whose queries run in *another* process.
 
     A remote store's query is network I/O: forking would copy the server's memory to wait on a
@@ -305,15 +316,7 @@ class ThreadPool:
     """
 
     def __init__(self, store: Store, size: int, timeout: float) -> None:
-        if size < 1:
-            raise ValueError("a query pool needs at least one slot")
-        if timeout <= 0:
-            raise ValueError("query_timeout must be positive")
-        self.store = store
-        self.size = size
-        self.timeout = timeout
-        self.closed = False
-        self.timeouts = 0
+        super().__init__(store, size, timeout)
         self._slots: asyncio.Semaphore | None = None
         self._busy = 0
 
