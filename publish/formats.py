@@ -7,6 +7,7 @@ this table, so a format is added or renamed in exactly one place. ``negotiate`` 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -125,8 +126,12 @@ class _Range:
         return 0
 
 
-def parse_accept(accept: str) -> list[_Range]:
-    """Parse an ``Accept`` header leniently: a malformed part is skipped, not an error."""
+@functools.lru_cache(maxsize=512)
+def parse_accept(accept: str) -> tuple[_Range, ...]:
+    """Parse an ``Accept`` header leniently: a malformed part is skipped, not an error.
+
+    Memoised (bounded): clients send the same few headers again and again, and the endpoint
+    negotiates twice per query."""
     ranges: list[_Range] = []
     for order, part in enumerate(accept.split(",")):
         pieces = [p.strip() for p in part.split(";")]
@@ -146,7 +151,7 @@ def parse_accept(accept: str) -> list[_Range]:
                     q = 0.0
         mtype, _, msub = media.partition("/")
         ranges.append(_Range(mtype, msub, q, order))
-    return ranges
+    return tuple(ranges)
 
 
 def negotiate(

@@ -14,6 +14,7 @@ stays synchronous and knows nothing about HTTP.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -52,6 +53,17 @@ COMMON_PREFIXES: Mapping[str, str] = {
     "void": "http://rdfs.org/ns/void#",
     "sd": "http://www.w3.org/ns/sparql-service-description#",
 }
+
+
+@functools.lru_cache(maxsize=8)
+def _prefixes(base_iri: str) -> tuple[tuple[str, str], ...]:
+    return (*COMMON_PREFIXES.items(), ("vl", f"{base_iri}def/vestlod#"),
+            ("vlid", f"{base_iri}id/"), ("vlg", f"{base_iri}graph/"))
+
+
+def prefix_items(base_iri: str) -> tuple[tuple[str, str], ...]:
+    """`prefixes_for` as a tuple, built once per base (the endpoint sends it with each query)."""
+    return _prefixes(base_iri)
 
 
 def prefixes_for(base_iri: str) -> dict[str, str]:

@@ -143,6 +143,9 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         openapi_url=None,  # ours is data (openapi.yaml), served by the routes below
+        # Our own /metrics and JSON request log are the telemetry; FastAPI's OpenTelemetry
+        # hooks would otherwise ask three providers on every request (~3 % CPU, profiled).
+        telemetry={"tracing": False, "metrics": False, "logs": False},
         exception_handlers={
             VestlodError: vestlod_error,
             NotFound: resources.not_found,

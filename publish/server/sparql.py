@@ -24,7 +24,7 @@ from publish.server.cache import Cached
 from publish.server.live import Live, Serving
 from publish.server.middleware import MalformedQuery, strict_pairs
 from publish.server.service import service_description
-from publish.store import NotAcceptableKind, QueryRequest, prefixes_for
+from publish.store import NotAcceptableKind, QueryRequest, prefix_items
 
 MAX_QUERY_BYTES = 1_000_000
 
@@ -200,7 +200,7 @@ async def sparql_endpoint(request: Request) -> Response:
         default_graphs=params.default_graphs,
         named_graphs=params.named_graphs,
         cap=settings.result_cap,
-        prefixes=tuple(prefixes_for(settings.base_iri).items()),
+        prefixes=prefix_items(settings.base_iri),
     )
     key = cache_key(live, query)
     etag = f'"{key[:40]}"'
