@@ -9,7 +9,7 @@ UI     := node_modules/.vestlod-ui
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: setup build validate run serve test lint bench bench-scale clean harvest-env store-env browser-env
+.PHONY: setup build validate run serve test lint bench bench-scale clean harvest-env store-env browser-env bench-env
 
 setup: $(STAMP) $(UI)
 
@@ -37,34 +37,34 @@ $(HARVEST)/.installed: requirements-harvest.lock
 	$(HARVEST)/bin/pip install --quiet -r requirements-harvest.lock
 	@touch $@
 
-# Virtuoso 7 (Debian package virtuoso-opensource) for tests/test_remote_store.py and
-# bench-scale. A no-op when installed; where apt is missing or fails (no root, no network) it
-# only warns, and the remote-store tests skip with that reason.
-store-env:
-	@if command -v virtuoso-t >/dev/null && command -v isql-vt >/dev/null; then \
-	  echo "virtuoso-opensource already installed"; \
+# System packages from Debian, installed by the project itself (CI runs these targets):
+# $(call apt_install,command that shows it is there,package,what skips without it).
+# A no-op when installed; where apt is missing or fails (no root, no network) it only warns.
+define apt_install
+	@if command -v $(1) >/dev/null; then \
+	  echo "$(2) already installed"; \
 	elif ! command -v apt-get >/dev/null; then \
-	  echo "warning: no apt-get; the remote-store tests will skip (install virtuoso-opensource)"; \
+	  echo "warning: no apt-get; $(3) (install $(2))"; \
 	else \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  ( $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive \
-	    $$SUDO apt-get install -y -q virtuoso-opensource ) \
-	    || echo "warning: apt-get could not install virtuoso-opensource; remote-store tests will skip"; \
+	    $$SUDO apt-get install -y -q $(2) ) \
+	    || echo "warning: apt-get could not install $(2); $(3)"; \
 	fi
+endef
 
-# Headless Chromium for the query-UI and page screenshot tests (Debian package, as for Virtuoso);
-# without it those tests skip with the reason.
+# Virtuoso 7 for tests/test_remote_store.py and bench-scale.
+store-env:
+	$(call apt_install,isql-vt,virtuoso-opensource,the remote-store tests will skip)
+
+# Headless Chromium for the query-UI and page screenshot tests.
 browser-env:
-	@if command -v chromium >/dev/null; then \
-	  echo "chromium already installed"; \
-	elif ! command -v apt-get >/dev/null; then \
-	  echo "warning: no apt-get; the browser tests will skip (install chromium)"; \
-	else \
-	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  ( $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive \
-	    $$SUDO apt-get install -y -q chromium ) \
-	    || echo "warning: apt-get could not install chromium; browser tests will skip"; \
-	fi
+	$(call apt_install,chromium,chromium,the browser tests will skip)
+
+# wrk, a C load generator, for the label-lookup latency in make bench: the Python client shares
+# the 2 cores with the server and inflates the tail it measures.
+bench-env:
+	$(call apt_install,wrk,wrk,make bench reports the Python client only)
 
 build: $(STAMP)
 	$(BIN)/vestlod build
@@ -82,7 +82,7 @@ test: $(STAMP) $(UI)
 lint: $(STAMP)
 	$(BIN)/ruff check publish tests
 
-bench: $(STAMP)
+bench: $(STAMP) bench-env
 	$(BIN)/python -m bench
 
 # Cost against data size, both stores: JSON + log-log plot in bench/results/ (SIZES=10000,...).
