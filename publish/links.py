@@ -32,11 +32,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Iterator, Mapping
+import textwrap
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, ORG, OWL, RDF, RDFS, SKOS, XSD
 
 from publish.annotations import ACTOR_TYPES, AREAS, Annotations
@@ -54,6 +55,10 @@ CHANGE_COLUMNS = ("event", "original", "resulting", "resulting_label_da", "resul
                   "resulting_type", "year", "justification", "source")
 CHANGES_FILE = "changes.csv"
 SUBJECT_KINDS = ("actor", "area", "strength-position")
+ROV = Namespace("http://www.w3.org/ns/regorg#")
+ADMS = Namespace("http://www.w3.org/ns/adms#")
+#: Properties that give an actor an external identifier (counted by `vestlod links`).
+IDENTIFYING = ("owl:sameAs", "wdt:P300", "rov:registration")
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,20 @@ class Scheme:
     pattern: re.Pattern[str]
     literal: bool = False  # the target is a code, not an IRI (ISO 3166-2 has no IRIs)
     vocabulary: bool = False  # every target must exist in data/vocabularies/
+    check: Callable[[str], bool] | None = None  # beyond the form, e.g. a check digit
+
+    def accepts(self, target: str) -> bool:
+        return bool(self.pattern.match(target)) and (self.check is None or self.check(target))
+
+
+def cvr_valid(target: str) -> bool:
+    """The CVR number's own check: digits weighted 2,7,6,5,4,3,2,1 sum to a multiple of 11
+    (Erhvervsstyrelsen's modulus-11 rule), so a mistyped digit is caught before publishing."""
+    digits = target.removeprefix("cvr:")
+    if len(digits) != 8 or not digits.isdigit():
+        return False
+    weights = (2, 7, 6, 5, 4, 3, 2, 1)
+    return sum(int(d) * w for d, w in zip(digits, weights, strict=True)) % 11 == 0
 
 
 #: The forms match the SHACL shapes (NUTS, Wikidata, ROR) and the official IRIs (NACE: the code
@@ -82,6 +101,9 @@ SCHEMES: tuple[Scheme, ...] = (
         r"^http://www\.wikidata\.org/entity/Q[1-9]\d*$")),
     Scheme("ror", "https://ror.org/", re.compile(r"^https://ror\.org/0[a-z0-9]{6}\d{2}$")),
     Scheme("iso3166-2", "DK-", re.compile(r"^DK-8[1-5]$"), literal=True),
+    # The Danish Central Business Register has no IRIs of its own: the number is published as
+    # an adms:Identifier of ours (id/identifier/cvr-NNNNNNNN) reached by rov:registration.
+    Scheme("cvr", "cvr:", re.compile(r"^cvr:\d{8}$"), literal=True, check=cvr_valid),
 )
 #: Malformed spellings of the same authorities (http/https, /wiki/ pages, www.): recognised so
 #: that they are reported as malformed instead of as "unknown scheme".
@@ -96,6 +118,7 @@ PROPERTIES: dict[str, tuple[URIRef, frozenset[str], frozenset[str]]] = {
     "schema:containedInPlace": (URIRef(SCHEMA_NS + "containedInPlace"), frozenset({"actor"}),
                                 frozenset({"nuts"})),
     "wdt:P300": (URIRef(WDT_NS + "P300"), frozenset({"actor"}), frozenset({"iso3166-2"})),
+    "rov:registration": (ROV.registration, frozenset({"actor"}), frozenset({"cvr"})),
     **{
         f"skos:{name}": (SKOS[name], frozenset({"area", "strength-position"}),
                          frozenset({"nace", "data-theme"}))
@@ -132,7 +155,7 @@ class Link:
     @property
     def malformed(self) -> bool:
         s = self.scheme
-        return s is None or not s.pattern.match(self.target)
+        return s is None or not s.accepts(self.target)
 
 
 @dataclass(frozen=True)
@@ -291,6 +314,10 @@ def check_links(links: Iterable[Link], changes: Iterable[Change], ann: Annotatio
             err("target", f"malformed {scheme.name} target {link.target!r} "
                           f"(expected {scheme.pattern.pattern})")
             continue
+        if not scheme.accepts(link.target):
+            err("target", f"{link.target!r} fails the {scheme.name} check digit: a digit is "
+                          "wrong")
+            continue
         if scheme.name not in schemes:
             err("target", f"{link.prop} may point to {', '.join(sorted(schemes))}, "
                           f"not to {scheme.name}")
@@ -436,6 +463,9 @@ def link_triples(links: LinkSet, ann: Annotations, uris: Uris,
         subject = _subject_iri(link, ann, uris)
         scheme = link.scheme
         assert scheme is not None  # checked by check_links
+        if scheme.name == "cvr":
+            yield from _cvr_triples(subject, link.target.removeprefix("cvr:"), uris)
+            continue
         if scheme.literal:
             yield subject, prop, Literal(link.target)
             continue
@@ -445,6 +475,19 @@ def link_triples(links: LinkSet, ann: Annotations, uris: Uris,
             labelled.add(target)
             yield from _concept_labels(target, vocab)
     yield from _change_triples(links.changes, ann, uris)
+
+
+def _cvr_triples(subject: URIRef, number: str,
+                 uris: Uris) -> Iterator[tuple[URIRef, URIRef, object]]:
+    """An organisation's CVR registration in the W3C Registered Organization Vocabulary."""
+    ident = uris.id("identifier", f"cvr-{number}")
+    yield subject, ROV.registration, ident
+    yield ident, RDF.type, ADMS.Identifier
+    yield ident, SKOS.notation, Literal(number)
+    yield ident, RDFS.label, Literal(f"CVR-nr. {number}", lang="da")
+    yield ident, RDFS.label, Literal(f"CVR no. {number}", lang="en")
+    yield ident, ADMS.schemaAgency, Literal("Erhvervsstyrelsen", lang="da")
+    yield ident, ADMS.schemaAgency, Literal("Danish Business Authority", lang="en")
 
 
 def _change_triples(changes: Iterable[Change], ann: Annotations,
@@ -495,10 +538,10 @@ def coverage_table(links: LinkSet, ann: Annotations) -> list[str]:
     strength position, held links, and every malformed target."""
     published = links.published
     external = {link.ident for link in published
-                if link.kind == "actor" and link.prop in ("owl:sameAs", "wdt:P300")}
+                if link.kind == "actor" and link.prop in IDENTIFYING}
     located = {link.ident for link in published if link.kind == "actor"}
-    out = ["actors with at least one external identifier (owl:sameAs to Wikidata/ROR, or ISO "
-           "3166-2), per type:",
+    out = ["actors with at least one external identifier (owl:sameAs to Wikidata/ROR, ISO "
+           "3166-2 or a CVR number), per type:",
            f"  {'type':28} {'with':>5} {'of':>4} {'share':>6}"]
     by_type: dict[str, list[str]] = {}
     for actor in ann.actors.values():
@@ -515,6 +558,13 @@ def coverage_table(links: LinkSet, ann: Annotations) -> list[str]:
     out.append(f"  {'all actors':28} {tot_with:5} {tot:4} {100 * tot_with / tot:5.0f}%")
     out.append(f"  {'organisations (kind org/region)':28} {org_with:5} {org_tot:4} "
                f"{100 * org_with / max(org_tot, 1):5.0f}%")
+    without = sorted(a.id for a in ann.actors.values()
+                     if a.kind in ("org", "region") and a.id not in external)
+    held = {link.ident for link in links.links if link.held and link.kind == "actor"}
+    out.append(f"  organisations without one ({len(without)}; * = a candidate is held):")
+    out += textwrap.wrap(" ".join(i + ("*" if i in held else "") for i in without),
+                         width=96, initial_indent="    ", subsequent_indent="    ",
+                         break_on_hyphens=False)
     places = [a.id for a in ann.actors.values() if a.kind == "place"]
     out.append(f"  places located in a NUTS 2 region: {sum(p in located for p in places)} of "
                f"{len(places)}")

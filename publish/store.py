@@ -52,6 +52,8 @@ COMMON_PREFIXES: Mapping[str, str] = {
     "schema": "https://schema.org/",
     "void": "http://rdfs.org/ns/void#",
     "sd": "http://www.w3.org/ns/sparql-service-description#",
+    "rov": "http://www.w3.org/ns/regorg#",
+    "adms": "http://www.w3.org/ns/adms#",
 }
 
 

@@ -26,6 +26,7 @@ from publish.links import (
     check_links,
     collect_links,
     coverage_table,
+    cvr_valid,
     link_triples,
     nace_iri,
     parse_changes,
@@ -156,6 +157,10 @@ BAD_ROWS = [
     ("actor:vestas,owl:sameAs,http://example.org/vestas,x,src,", "target", "no known scheme"),
     ("actor:vestas,owl:sameAs,http://www.wikidata.org/entity/Q1,guessed,,",
      "source", "does not go in"),
+    ("actor:vestas,rov:registration,cvr:10403783,x,src,", "target", "check digit"),
+    ("actor:vestas,rov:registration,cvr:1040378,x,src,", "target", "malformed cvr"),
+    ("actor:vestas,owl:sameAs,cvr:10403782,x,src,", "target", "not to cvr"),
+    ("area:foedevarer,rov:registration,cvr:10403782,x,src,", "property", "does not fit a area"),
 ]
 
 
@@ -323,6 +328,25 @@ def test_successors_are_published(store: ox.Store) -> None:
         ("danish-food-cluster", "food-and-bio-cluster-denmark", "2020"),
         ("nordjysk-foedevareerhverv", "food-and-bio-cluster-denmark", "2020"),
     ]
+
+
+def test_companies_are_found_by_cvr_number_with_the_register_named(store: ox.Store) -> None:
+    """A CVR number joins this dataset to the Danish business register (and to anything keyed
+    on it, such as annual-report archives): W3C Registered Organization + ADMS, no new terms."""
+    rows = select(store, PREFIX + """
+        PREFIX rov: <http://www.w3.org/ns/regorg#>
+        PREFIX adms: <http://www.w3.org/ns/adms#>
+        SELECT ?org ?agency WHERE {
+          ?org rov:registration ?id .
+          ?id a adms:Identifier ; skos:notation "10403782" ; adms:schemaAgency ?agency .
+          FILTER(LANG(?agency) = "en")
+        }""")
+    assert rows == [{"org": BASE + "id/org/vestas", "agency": "Danish Business Authority"}]
+
+
+def test_every_published_cvr_number_passes_its_check_digit(linkset: LinkSet) -> None:
+    numbers = [lk.target for lk in linkset.published if lk.prop == "rov:registration"]
+    assert numbers and all(cvr_valid(n) for n in numbers)
 
 
 def test_every_published_external_target_has_a_shipped_label(store: ox.Store) -> None:
