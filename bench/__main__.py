@@ -292,6 +292,8 @@ def main() -> None:
     parser.add_argument("--load-seconds", type=float, default=60.0)
     parser.add_argument("--labels-only", action="store_true",
                         help="only label lookups on the annex at 1 and 8 clients, uncached")
+    parser.add_argument("--workers-only", action="store_true",
+                        help="only the cost of running a query in a killable worker (annex)")
     parser.add_argument("--skip-validation", action="store_true",
                         help="skip the SHACL timing (annex, 100k, 1M; bench/validation.py)")
     args = parser.parse_args()
@@ -303,6 +305,11 @@ def main() -> None:
         return
     if args.load_only:
         bench_load(args.load_seconds)
+        return
+    if args.workers_only:
+        from bench import workers
+
+        workers.run()
         return
     clients = [int(c) for c in args.clients.split(",")]
     WORK.mkdir(exist_ok=True)
@@ -357,6 +364,9 @@ def main() -> None:
     print_summary(report, clients)
     print(f"results: {out.relative_to(ROOT)}")
     bench_labels()
+    from bench import workers
+
+    workers.run()
     if not args.skip_pages:
         bench_pages()
     if not args.skip_load:

@@ -232,6 +232,7 @@ class WorkerPool(_Pool):
         self._idle: collections.deque[Worker] = collections.deque()
         self._waiters: collections.deque[asyncio.Future[Worker]] = collections.deque()
         self._started = False
+        self._background: set[asyncio.Task[None]] = set()  # worker replacements under way
         self._all: dict[int, Worker] = {}
         self._lock = threading.Lock()
 
@@ -339,17 +340,32 @@ class WorkerPool(_Pool):
         if not (replace or self.closed):
             self._give(worker)
             return
-        # Shielded: a request cancelled mid-query must still kill and replace its worker,
-        # or the pool would shrink by one for good.
+        with self._lock:
+            self._all.pop(worker.pid, None)
+        if replace:
+            # Killed and replaced in the background: the caller answers (503) at the limit,
+            # not after a fork of the whole server, and a cancelled request cannot stop it.
+            task = asyncio.get_running_loop().create_task(self._replace(worker))
+            self._background.add(task)
+            task.add_done_callback(self._background.discard)
+            return
         with anyio.CancelScope(shield=True):
+            await anyio.to_thread.run_sync(worker.stop)
+            self._finish_if_empty()
+
+    async def _replace(self, worker: Worker) -> None:
+        await anyio.to_thread.run_sync(worker.kill)
+        if self.closed:
+            self._finish_if_empty()
+            return
+        fresh = await anyio.to_thread.run_sync(self._spawn_blocking)
+        if self.closed:
             with self._lock:
-                self._all.pop(worker.pid, None)
-            await anyio.to_thread.run_sync(worker.kill if replace else worker.stop)
-            if self.closed:
-                self._finish_if_empty()
-                return
-            worker = await anyio.to_thread.run_sync(self._spawn_blocking)
-            self._give(worker)
+                self._all.pop(fresh.pid, None)
+            await anyio.to_thread.run_sync(fresh.stop)
+            self._finish_if_empty()
+            return
+        self._give(fresh)
 
     async def close(self) -> None:
         """Stop taking queries; idle workers leave now, busy ones when their query ends."""
