@@ -135,6 +135,9 @@ PREDICATE_NAMES: dict[str, tuple[str, str]] = {
     SDMX_DIM + "refPeriod": ("Periode", "Period"),
     SDMX_DIM + "refArea": ("Område", "Area"),
     SCHEMA + "position": ("Placering", "Position"),
+    "http://www.w3.org/ns/regorg#registration": ("Registrering", "Registration"),
+    "http://www.w3.org/ns/adms#schemaAgency": ("Registerfører", "Register kept by"),
+    SKOS + "notation": ("Kode", "Notation"),
 }
 
 #: hosts of external identifiers worth naming on a page
