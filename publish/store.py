@@ -58,14 +58,9 @@ COMMON_PREFIXES: Mapping[str, str] = {
 
 
 @functools.lru_cache(maxsize=8)
-def _prefixes(base_iri: str) -> tuple[tuple[str, str], ...]:
-    return (*COMMON_PREFIXES.items(), ("vl", f"{base_iri}def/vestlod#"),
-            ("vlid", f"{base_iri}id/"), ("vlg", f"{base_iri}graph/"))
-
-
 def prefix_items(base_iri: str) -> tuple[tuple[str, str], ...]:
     """`prefixes_for` as a tuple, built once per base (the endpoint sends it with each query)."""
-    return _prefixes(base_iri)
+    return tuple(prefixes_for(base_iri).items())
 
 
 def prefixes_for(base_iri: str) -> dict[str, str]:

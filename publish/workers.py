@@ -103,8 +103,8 @@ class Worker:
 
     async def ask(self, request: QueryRequest) -> QueryResult:
         """Send one request and await its answer on the running loop. The caller bounds the
-        wait (`asyncio.wait_for`) and, on timeout or error, must kill this worker: a half-read
-        reply leaves the socket out of step."""
+        wait and, on timeout or error, must kill this worker: a half-read reply leaves the
+        socket out of step."""
         loop = asyncio.get_running_loop()
         payload = pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL)
         n = len(payload)
@@ -216,6 +216,17 @@ class _Pool:
         self.closed = False
         self.timeouts = 0
 
+    def too_long(self) -> QueryTimeout:
+        """Count a query stopped at the limit and return the error to raise for it."""
+        self.timeouts += 1
+        return QueryTimeout(f"the query ran longer than {self.timeout:g} s and was stopped "
+                            "(setting query_timeout)")
+
+    def too_busy(self) -> QueryTimeout:
+        """The error for a query that never got a worker (or slot) within the limit."""
+        return QueryTimeout(f"all {self.size} query {self.unit}s stayed busy for "
+                            f"{self.timeout:g} s; try again later")
+
 
 class WorkerPool(_Pool):
     """``size`` forked workers over one store; `run` is the only way the server queries it."""
@@ -293,11 +304,7 @@ class WorkerPool(_Pool):
                 return await worker.ask(request)
         except TimeoutError:
             replace = True
-            self.timeouts += 1
-            raise QueryTimeout(
-                f"the query ran longer than {self.timeout:g} s and was stopped "
-                "(setting query_timeout)"
-            ) from None
+            raise self.too_long() from None
         except asyncio.CancelledError:
             replace = True  # the client left mid-query: the worker may still be computing
             raise
@@ -322,10 +329,7 @@ class WorkerPool(_Pool):
                 self._waiters.remove(waiter)
             if isinstance(exc, asyncio.CancelledError):
                 raise
-            raise QueryTimeout(
-                f"all {self.size} query workers stayed busy for {self.timeout:g} s; "
-                "try again later"
-            ) from None
+            raise self.too_busy() from None
 
     def _give(self, worker: Worker) -> None:
         """Hand ``worker`` to the oldest waiting request, or make it idle."""
@@ -427,10 +431,7 @@ class ThreadPool(_Pool):
         try:
             await asyncio.wait_for(self._slots.acquire(), self.timeout)
         except TimeoutError:
-            raise QueryTimeout(
-                f"all {self.size} query slots stayed busy for {self.timeout:g} s; "
-                "try again later"
-            ) from None
+            raise self.too_busy() from None
         self._busy += 1
         remaining = max(self.timeout - (time.monotonic() - started), 0.001)
         try:
@@ -439,11 +440,7 @@ class ThreadPool(_Pool):
                     self.store.execute, request, abandon_on_cancel=True
                 )
         except TimeoutError:
-            self.timeouts += 1
-            raise QueryTimeout(
-                f"the query ran longer than {self.timeout:g} s and was stopped "
-                "(setting query_timeout)"
-            ) from None
+            raise self.too_long() from None
         except QueryTimeout:
             self.timeouts += 1
             raise
