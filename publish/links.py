@@ -565,6 +565,9 @@ def coverage_table(links: LinkSet, ann: Annotations) -> list[str]:
     out += textwrap.wrap(" ".join(i + ("*" if i in held else "") for i in without),
                          width=96, initial_indent="    ", subsequent_indent="    ",
                          break_on_hyphens=False)
+    units = [i for i in without if ann.actors[i].part_of]
+    out.append(f"  of these, units of another organisation (org:unitOf) whose parent has one: "
+               f"{sum(ann.actors[i].part_of in external for i in units)} of {len(units)}")
     places = [a.id for a in ann.actors.values() if a.kind == "place"]
     out.append(f"  places located in a NUTS 2 region: {sum(p in located for p in places)} of "
                f"{len(places)}")
