@@ -61,8 +61,9 @@ _COMMON = f"""
   UNION {{ ?this ?p ?o . ?p ?lp ?pl . {_LABEL_VALUES} }}
   UNION {{ ?this ?p4 ?f . FILTER(isIRI(?f) && STRSTARTS(STR(?f), CONCAT(STR(?this), "#")))
            ?f ?fp ?fo }}
-  UNION {{ ?this ?p5 ?g . ?g ?p6 ?f .
-           FILTER(isIRI(?f) && STRSTARTS(STR(?f), CONCAT(STR(?this), "#"))) ?f ?fp ?fo }}
+  UNION {{ ?this ?p5 ?g . FILTER(isIRI(?g) && STRSTARTS(STR(?g), CONCAT(STR(?this), "#")))
+           ?g ?p6 ?f . FILTER(isIRI(?f) && STRSTARTS(STR(?f), CONCAT(STR(?this), "#")))
+           ?f ?fp ?fo }}
   UNION {{ ?x ?ip ?this . FILTER(?ip NOT IN (oa:hasSource, prov:wasGeneratedBy)) }}
   UNION {{ ?x ?ip ?this . FILTER(?ip NOT IN (oa:hasSource, prov:wasGeneratedBy))
            ?x ?xp ?xo . FILTER(?xp IN (skos:prefLabel, rdfs:label, rdf:type)) }}
