@@ -21,7 +21,15 @@ import pytest
 
 from publish.config import ConfigError, load_settings
 from publish.errors import QueryTimeout
-from publish.remote import _term, chunks, connect, names_its_dataset, public_url, substitute
+from publish.remote import (
+    _term,
+    chunks,
+    connect,
+    names_its_dataset,
+    public_url,
+    reads_named_graphs,
+    substitute,
+)
 from publish.store import QueryRequest, load_store
 from tests import virtuoso
 from tests.server.conftest import (
@@ -90,6 +98,12 @@ def test_upload_chunks_keep_blank_node_groups_together() -> None:
 def test_from_clause_keeps_its_own_dataset() -> None:
     assert names_its_dataset(f"SELECT * FROM <{BASE}graph/data> WHERE {{ ?s ?p ?o }}")
     assert not names_its_dataset('SELECT * WHERE { ?s ?p "FROM" }')
+
+
+def test_named_graphs_are_sent_only_to_queries_that_can_see_them() -> None:
+    assert reads_named_graphs("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+    assert reads_named_graphs("describe <http://example.org/x>")
+    assert not reads_named_graphs('SELECT * WHERE { ?s ?p "GRAPH" } # GRAPH')
 
 
 def test_credentials_only_from_the_environment(tmp_path: Path) -> None:
@@ -204,6 +218,12 @@ def test_front_answers_like_the_embedded_store(front: Server, annex: Path) -> No
         json.loads(expected.body)["results"]["bindings"], key=json.dumps)
     assert expected.count > 50
     assert remote.headers["vestlod-result-count"] == str(expected.count)
+    # GRAPH sees our named graphs and nothing else of the store
+    per_graph = httpx.post(front.sparql, data={
+        "query": "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"},
+        headers={"Accept": JSON}, timeout=30).json()["results"]["bindings"]
+    assert sorted(row["g"]["value"] for row in per_graph) == sorted(local.stats.graphs)
+    assert sum(int(row["n"]["value"]) for row in per_graph) == local.stats.quads
     # the cap still applies in front of the remote store
     capped = httpx.post(front.sparql, data={"query": query, "format": "json"},
                         headers={"Accept": JSON}, timeout=30)
