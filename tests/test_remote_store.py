@@ -22,6 +22,8 @@ import pytest
 from publish.config import ConfigError, load_settings
 from publish.errors import QueryTimeout
 from publish.remote import (
+    UNION_GRAPH,
+    RemoteSparqlStore,
     _term,
     chunks,
     connect,
@@ -184,6 +186,32 @@ def test_load_verifies_counts_and_keeps_the_password_quiet(
     # no staging graph is left behind
     assert count(store.sparql, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
                  'FILTER(STRSTARTS(STR(?g), "urn:vestlod:staging:")) }') == 0
+
+
+def test_load_writes_the_union_graph_that_queries_use_as_their_default_graph(
+    store: virtuoso.Virtuoso, annex: Path, loaded: object
+) -> None:
+    """One graph holding the union of ours is what Virtuoso answers fast over; it must hold
+    exactly the distinct triples of the dump, and a store without it is still served right."""
+    local = load_store(annex)
+    distinct = count(store.sparql,
+                     f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{UNION_GRAPH}> {{ ?s ?p ?o }} }}")
+    expected = json.loads(local.execute(QueryRequest(
+        "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }")).body)
+    assert distinct == int(expected["results"]["bindings"][0]["n"]["value"])
+    settings = load_settings({"store_url": store.sparql}, environ={},
+                             toml_path=annex / "no-such.toml")
+    remote = connect(settings)
+    # without the union graph (a store loaded by an older vestlod) the four graphs serve
+    fallback = RemoteSparqlStore(remote.endpoint, remote.stats, union=None)
+    try:
+        assert remote.union == UNION_GRAPH
+        for served in (remote, fallback):
+            answer = json.loads(served.execute(QueryRequest(COUNT)).body)
+            assert int(answer["results"]["bindings"][0]["n"]["value"]) == distinct
+    finally:
+        remote.close()
+        fallback.close()
 
 
 def test_load_without_credentials_fails_and_changes_nothing(
