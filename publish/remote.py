@@ -22,9 +22,12 @@ Choices, each with its reason:
 * **One union graph for the default graph.** Virtuoso is slow over a default graph made of
   several graphs: a page description took 1.3 s with our four graphs, 0.19 s over one graph
   and 0.08 s unrestricted (100k triples, measured). So `load_remote` also writes the union of
-  our graphs into ``urn:vestlod:union`` (in the same switch as the named graphs) and queries
-  use it as their default graph. It costs the store a second copy of the triples and the load
-  a second upload; a store loaded without it is still served, over the four graphs.
+  our graphs into ``urn:vestlod:union:{version}`` and queries use the union of the version they
+  serve as their default graph. It is written *before* the switch under its own name (moving
+  two copies in the switch's one transaction timed out in Virtuoso at 1M triples), so the
+  switch stays as small as before; the previous version's union is kept for a server that has
+  not reloaded yet, older ones are dropped. It costs the store a second copy of the triples and
+  the load a second upload; a store loaded without it is still served, over the four graphs.
 * **Screened again here.** The server screens before it calls a store; a remote store screens
   once more because it is the last point before another machine, so no code path (pages,
   dereferencing, the CLI) can send it an update or an outbound SERVICE.
@@ -73,7 +76,7 @@ GRAPH_ACCEPT = "application/n-triples"
 NTRIPLES = "application/n-triples"
 #: where `load_remote` records the loaded version; not under the base IRI, so never served
 LOAD_GRAPH = "urn:vestlod:load"
-UNION_GRAPH = "urn:vestlod:union"  # internal: the default graph, never published
+UNION = "urn:vestlod:union:"  # + version: internal default graphs, never published
 STAGING = "urn:vestlod:staging:"
 HAS_VERSION = "http://purl.org/dc/terms/hasVersion"
 #: extra seconds httpx waits beyond the store's own limit, so the store's verdict arrives first
@@ -329,6 +332,11 @@ def _counts(client: httpx.Client, url: str, graphs: tuple[str, ...] | None,
     return {row["g"]: int(row["n"]) for row in _select(client, url, query)}
 
 
+def union_graph(version: str) -> str:
+    """The graph that holds the union of our graphs for one loaded version."""
+    return UNION + version
+
+
 def remote_version(settings: Settings) -> str | None:
     """The version `vestlod load` recorded in the remote store (cheap: the watcher polls it)."""
     with httpx.Client(timeout=httpx.Timeout(10.0)) as client:
@@ -348,7 +356,10 @@ def connect(settings: Settings) -> RemoteSparqlStore:
     with httpx.Client(timeout=httpx.Timeout(60.0, connect=5.0)) as client:
         counts = _counts(client, url, None, settings.base_iri + "graph/")
         rows = _select(client, url, _version_query())
-        union = _counts(client, url, (UNION_GRAPH,), "")
+        union = union_graph(rows[0]["v"]) if rows else None
+        if union is not None and not _select(
+                client, url, f"SELECT ?s WHERE {{ GRAPH {_iri(union)} {{ ?s ?p ?o }} }} LIMIT 1"):
+            union = None  # loaded by a vestlod without it: serve over our graphs
     if not counts:
         raise StoreError(
             f"the remote store {public_url(url)} holds no graph under {settings.base_iri}graph/; "
@@ -358,7 +369,7 @@ def connect(settings: Settings) -> RemoteSparqlStore:
     stats = StoreStats(version=version, quads=sum(counts.values()), graphs=tuple(sorted(counts)),
                        path=public_url(url))
     return RemoteSparqlStore(url, stats, settings.query_timeout, settings.service_allowlist,
-                             union=UNION_GRAPH if union.get(UNION_GRAPH) else None)
+                             union=union)
 
 
 # ---- loading: replace our graphs in the remote store ----------------------------------------
@@ -472,7 +483,7 @@ def load_remote(settings: Settings, log: Callable[[str], None] = lambda _m: None
                    key=str)
     expected_union = len(union)
     staging = {g: f"{STAGING}{version}:{g.rsplit('/', 1)[-1]}" for g in graphs}
-    staging_union = f"{STAGING}{version}:union"
+    new_union = union_graph(version)
     update_url = settings.update_endpoint
     with httpx.Client(auth=_auth(settings),
                       timeout=httpx.Timeout(LOAD_TIMEOUT, connect=10.0)) as client:
@@ -484,25 +495,30 @@ def load_remote(settings: Settings, log: Callable[[str], None] = lambda _m: None
                     body = ox.serialize(part, format=ox.RdfFormat.N_TRIPLES) or b""
                     _send_graph(client, settings.store_graph_store_url, staging[g], body,
                                 replace=n == 0)
-            log(f"union of the graphs: {expected_union} triples → staging")
-            for n, part in enumerate(chunks(union, CHUNK)):
-                body = ox.serialize(part, format=ox.RdfFormat.N_TRIPLES) or b""
-                _send_graph(client, settings.store_graph_store_url, staging_union, body,
-                            replace=n == 0)
-            got = _counts(client, settings.store_url, (*staging.values(), staging_union), "")
+            served = _select(client, settings.store_url, _version_query())
+            served_version = served[0]["v"] if served else None
+            have = _counts(client, settings.store_url, (new_union,), "").get(new_union, 0)
+            if served_version == version and have == expected_union:
+                log(f"union of the graphs: {expected_union} triples already there (in use)")
+            else:  # never the union in use: its version differs from the one being loaded
+                log(f"union of the graphs: {expected_union} triples → {new_union}")
+                for n, part in enumerate(chunks(union, CHUNK)):
+                    body = ox.serialize(part, format=ox.RdfFormat.N_TRIPLES) or b""
+                    _send_graph(client, settings.store_graph_store_url, new_union, body,
+                                replace=n == 0)
+            got = _counts(client, settings.store_url, (*staging.values(), new_union), "")
             for g in graphs:
                 if got.get(staging[g], 0) != expected[g]:
                     raise StoreError(
                         f"{g}: the store holds {got.get(staging[g], 0)} triples after the "
                         f"upload, the dump has {expected[g]}; nothing was switched"
                     )
-            if got.get(staging_union, 0) != expected_union:
+            if got.get(new_union, 0) != expected_union:
                 raise StoreError(
-                    f"the union graph holds {got.get(staging_union, 0)} triples after the "
+                    f"the union graph holds {got.get(new_union, 0)} triples after the "
                     f"upload, the dump has {expected_union}; nothing was switched")
             old = _counts(client, settings.store_url, None, settings.base_iri + "graph/")
             switch = [f"MOVE SILENT GRAPH {_iri(staging[g])} TO GRAPH {_iri(g)}" for g in graphs]
-            switch.append(f"MOVE SILENT GRAPH {_iri(staging_union)} TO GRAPH {_iri(UNION_GRAPH)}")
             switch += [f"DROP SILENT GRAPH {_iri(g)}" for g in old if g not in expected]
             switch += [
                 f"DROP SILENT GRAPH {_iri(LOAD_GRAPH)}",
@@ -512,16 +528,23 @@ def load_remote(settings: Settings, log: Callable[[str], None] = lambda _m: None
             log("switching the graphs in one update request")
             _update(client, update_url, switch)
         except BaseException:
-            _drop_quietly(client, update_url, [*staging.values(), staging_union])
+            spare = [new_union] if served_version != version else []
+            _drop_quietly(client, update_url, [*staging.values(), *spare])
             raise
+        # Keep the union of the version served until now (a server may not have reloaded
+        # yet); drop any older one.
+        keep = {new_union, *([union_graph(served_version)] if served_version else [])}
+        stale = [g for g in _counts(client, settings.store_url, None, UNION) if g not in keep]
+        if stale:
+            _drop_quietly(client, update_url, stale)
         now = _counts(client, settings.store_url, None, settings.base_iri + "graph/")
-        now_union = _counts(client, settings.store_url, (UNION_GRAPH,), "")
+        now_union = _counts(client, settings.store_url, (new_union,), "")
         recorded = _select(client, settings.store_url, _version_query())
     if now != expected:
         raise StoreError(f"after the switch the store holds {now}, the dump has {expected}")
-    if now_union.get(UNION_GRAPH, 0) != expected_union:
+    if now_union.get(new_union, 0) != expected_union:
         raise StoreError(f"after the switch the union graph holds "
-                         f"{now_union.get(UNION_GRAPH, 0)} triples, the dump has "
+                         f"{now_union.get(new_union, 0)} triples, the dump has "
                          f"{expected_union}")
     if not recorded or recorded[0]["v"] != version:
         raise StoreError("the store did not record the loaded version")

@@ -22,7 +22,6 @@ import pytest
 from publish.config import ConfigError, load_settings
 from publish.errors import QueryTimeout
 from publish.remote import (
-    UNION_GRAPH,
     RemoteSparqlStore,
     _term,
     chunks,
@@ -31,6 +30,7 @@ from publish.remote import (
     public_url,
     reads_named_graphs,
     substitute,
+    union_graph,
 )
 from publish.store import QueryRequest, load_store
 from tests import virtuoso
@@ -194,8 +194,9 @@ def test_load_writes_the_union_graph_that_queries_use_as_their_default_graph(
     """One graph holding the union of ours is what Virtuoso answers fast over; it must hold
     exactly the distinct triples of the dump, and a store without it is still served right."""
     local = load_store(annex)
+    union = union_graph(local.stats.version)
     distinct = count(store.sparql,
-                     f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{UNION_GRAPH}> {{ ?s ?p ?o }} }}")
+                     f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{union}> {{ ?s ?p ?o }} }}")
     expected = json.loads(local.execute(QueryRequest(
         "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }")).body)
     assert distinct == int(expected["results"]["bindings"][0]["n"]["value"])
@@ -205,7 +206,7 @@ def test_load_writes_the_union_graph_that_queries_use_as_their_default_graph(
     # without the union graph (a store loaded by an older vestlod) the four graphs serve
     fallback = RemoteSparqlStore(remote.endpoint, remote.stats, union=None)
     try:
-        assert remote.union == UNION_GRAPH
+        assert remote.union == union
         for served in (remote, fallback):
             answer = json.loads(served.execute(QueryRequest(COUNT)).body)
             assert int(answer["results"]["bindings"][0]["n"]["value"]) == distinct
@@ -334,6 +335,14 @@ def test_reload_after_a_change(store: virtuoso.Virtuoso, front: Server,
     assert labels.json()["results"]["bindings"][0]["n"]["value"] == "14"
     # the annex's graphs and triples are gone, not merged
     assert ready["graphs"] == sorted(ready["graphs"]) and len(ready["graphs"]) == 4
+    # the new version has its union graph; the previous one keeps its own (a front that has
+    # not reloaded yet still reads it), and nothing older is left
+    unions = httpx.post(store.sparql, data={"query": (
+        "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+        'FILTER(STRSTARTS(STR(?g), "urn:vestlod:union:")) }')},
+        headers={"Accept": JSON}, timeout=30).json()["results"]["bindings"]
+    assert {row["g"]["value"] for row in unions} == {union_graph(version),
+                                                      union_graph(before["version"])}
 
 
 def _quads(dist: Path) -> list[ox.Quad]:
