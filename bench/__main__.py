@@ -36,6 +36,7 @@ import httpx
 import pyoxigraph as ox
 
 from bench import synthetic
+from bench.stats import percentile_ms
 
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "dist.bench"  # ignored by git (dist.*/)
@@ -229,12 +230,6 @@ async def drive(
         await asyncio.gather(*(loop(n) for n in range(clients)))
         elapsed = time.monotonic() - started
 
-    def pct(values: list[float], q: float) -> float | None:
-        if not values:
-            return None
-        values = sorted(values)
-        return round(values[min(int(q * len(values)), len(values) - 1)] * 1000, 2)
-
     done = sum(len(v) for v in latencies.values())
     return {
         "clients": clients,
@@ -243,7 +238,7 @@ async def drive(
         "qps": round(done / elapsed, 1),
         "errors": sum(errors.values()),
         "per_kind": {
-            k: {"n": len(v), "p50_ms": pct(v, 0.5), "p99_ms": pct(v, 0.99),
+            k: {"n": len(v), "p50_ms": percentile_ms(v, 0.5), "p99_ms": percentile_ms(v, 0.99),
                 "mean_ms": round(statistics.fmean(v) * 1000, 2) if v else None,
                 "errors": errors[k]}
             for k, v in latencies.items()

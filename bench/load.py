@@ -21,6 +21,8 @@ from pathlib import Path
 
 import httpx
 
+from bench.stats import percentile_ms
+
 JSON = "application/sparql-results+json"
 
 
@@ -62,15 +64,21 @@ def mixed_workload(base: str, resources: list[str]) -> dict[str, Callable[[rando
     }
 
 
-def tree_memory_kb(pid: int) -> dict[str, int]:
-    """RSS and PSS of a process and its descendants (the forked workers), in KiB."""
-    pids = [pid]
-    for p in pids:
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and all its descendants, from /proc."""
+    found = [pid]
+    for p in found:
         for task in Path(f"/proc/{p}/task").glob("*"):
             try:
-                pids += [int(c) for c in (task / "children").read_text().split()]
+                found += [int(c) for c in (task / "children").read_text().split()]
             except OSError:
                 pass
+    return found
+
+
+def tree_memory_kb(pid: int) -> dict[str, int]:
+    """RSS and PSS of a process and its descendants (the forked workers), in KiB."""
+    pids = process_tree(pid)
     rss = pss = 0
     for p in pids:
         try:
@@ -82,13 +90,6 @@ def tree_memory_kb(pid: int) -> dict[str, int]:
         except OSError:
             pass
     return {"rss_kb": rss, "pss_kb": pss, "processes": len(pids)}
-
-
-def _ms(values: list[float], q: float) -> float | None:
-    if not values:
-        return None
-    values = sorted(values)
-    return round(values[min(int(q * len(values)), len(values) - 1)] * 1000, 2)
 
 
 async def run_load(
@@ -146,10 +147,10 @@ async def run_load(
         "rps": round(len(every) / elapsed, 1),
         "errors": sum(errors.values()),
         "error_samples": samples,
-        "p50_ms": _ms(every, 0.5),
-        "p99_ms": _ms(every, 0.99),
+        "p50_ms": percentile_ms(every, 0.5),
+        "p99_ms": percentile_ms(every, 0.99),
         "per_kind": {
-            k: {"n": len(v), "p50_ms": _ms(v, 0.5), "p99_ms": _ms(v, 0.99),
+            k: {"n": len(v), "p50_ms": percentile_ms(v, 0.5), "p99_ms": percentile_ms(v, 0.99),
                 "mean_ms": round(statistics.fmean(v) * 1000, 2) if v else None,
                 "errors": errors[k]}
             for k, v in latencies.items()

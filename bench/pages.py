@@ -20,6 +20,8 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 
+from bench.stats import percentile_ms
+
 ROOT = Path(__file__).resolve().parents[1]
 BASE = "https://w3id.org/vestlod/"
 
@@ -41,13 +43,9 @@ def build_annex(out: Path) -> Path:
     return out
 
 
-def _ms(values: list[float], q: float) -> float:
-    values = sorted(values)
-    return round(values[min(int(q * len(values)), len(values) - 1)] * 1000, 2)
-
-
 def _stats(values: list[float]) -> dict[str, float]:
-    return {"n": len(values), "p50_ms": _ms(values, 0.5), "p99_ms": _ms(values, 0.99),
+    return {"n": len(values), "p50_ms": percentile_ms(values, 0.5),
+            "p99_ms": percentile_ms(values, 0.99),
             "mean_ms": round(statistics.fmean(values) * 1000, 2)}
 
 

@@ -37,6 +37,7 @@ import httpx
 
 from bench import synthetic
 from bench.__main__ import RESULTS, ROOT, WORK, drive, free_port, mix, rss_mb, stop, wait_ready
+from bench.stats import percentile_ms
 from tests import virtuoso
 
 VESTLOD = str(ROOT / ".venv/bin/vestlod")
@@ -79,8 +80,7 @@ def deref_p50(base: str, units: int, n: int, seed: int, budget: float = 60.0) ->
     return {
         "n": len(times), "errors": errors,
         "p50_ms": round(statistics.median(times) * 1000, 1) if times else None,
-        "p99_ms": round(times[min(int(0.99 * len(times)), len(times) - 1)] * 1000, 1)
-        if times else None,
+        "p99_ms": percentile_ms(times, 0.99, digits=1),
     }
 
 

@@ -206,7 +206,7 @@ class OxigraphStore:
                 return _boolean(answer, request)
             if isinstance(answer, ox.QuerySolutions):
                 return _solutions(answer, request)
-            return _triples(answer, request)
+            return triples_result(answer, request)
         except SyntaxError as exc:
             raise QuerySyntax(str(exc)) from None
         except (OSError, RuntimeError, ValueError, TypeError) as exc:
@@ -295,10 +295,6 @@ def _term_json(term: Any) -> dict[str, Any]:
             },
         }
     raise StoreError(f"unexpected term {term!r}")
-
-
-def _triples(answer: Iterable[ox.Triple], request: QueryRequest) -> QueryResult:
-    return triples_result(answer, request)
 
 
 def triples_result(answer: Iterable[ox.Triple], request: QueryRequest) -> QueryResult:

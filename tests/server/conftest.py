@@ -179,18 +179,6 @@ def client(server: Server) -> Iterator[httpx.Client]:
         yield c
 
 
-def process_tree(pid: int) -> list[int]:
-    """``pid`` and all its descendants, from /proc."""
-    found = [pid]
-    for p in found:
-        for task in Path(f"/proc/{p}/task").glob("*"):
-            try:
-                found += [int(c) for c in (task / "children").read_text().split()]
-            except OSError:
-                pass
-    return found
-
-
 def cpu_seconds(pids: list[int]) -> float:
     ticks = os.sysconf("SC_CLK_TCK")
     total = 0

@@ -17,12 +17,12 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bench.load import process_tree
 from publish.store import read_dist
 from tests.server.conftest import (
     REPO,
     Server,
     fixture_trig,
-    process_tree,
     start_server,
     stop_server,
 )

@@ -9,11 +9,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bench.load import process_tree
 from tests.server.conftest import (
     Server,
     cpu_seconds,
     fixture_trig,
-    process_tree,
     start_server,
     stop_server,
     write_dist,
