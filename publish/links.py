@@ -281,11 +281,14 @@ def parse_changes(text: str, path: str) -> tuple[list[Change], list[AnnotationEr
 def check_links(links: Iterable[Link], changes: Iterable[Change], ann: Annotations,
                 vocab: Vocabularies) -> list[AnnotationError]:
     """Every reference resolves, every target has its scheme's exact form and, for shipped
-    vocabularies, exists in them; no link is stated twice."""
+    vocabularies, exists in them; no link is stated twice; no identifier is given to two
+    subjects (a ROR ID or a CVR number denotes one organisation: a second claim is a mix-up,
+    e.g. a parent's number copied to its unit)."""
     errors: list[AnnotationError] = []
     known = {"actor": set(ann.actors), "area": set(AREAS),
              "strength-position": set(ann.strength_positions)}
     seen: dict[tuple[str, str, str], Link] = {}
+    identifies: dict[tuple[str, str], Link] = {}
     for link in links:
         def err(fld: str, msg: str, link: Link = link) -> None:
             errors.append(AnnotationError(link.path, link.line, fld, msg))
@@ -328,6 +331,11 @@ def check_links(links: Iterable[Link], changes: Iterable[Change], ann: Annotatio
         if key in seen:
             err("target", f"stated twice (first at line {seen[key].line})")
         seen[key] = link
+        if link.prop in IDENTIFYING:
+            first = identifies.setdefault((link.prop, link.target), link)
+            if first.subject != link.subject:
+                err("target", f"{link.target} already identifies {first.subject} "
+                              f"({first.path}:{first.line}); an identifier denotes one thing")
     events: dict[str, Change] = {}
     for ch in changes:
         if ch.original not in ann.actors:

@@ -182,6 +182,17 @@ def test_a_link_stated_twice_is_refused(ann: Annotations) -> None:
     assert [str(e) for e in errors] == ["x.csv:3: [target] stated twice (first at line 2)"]
 
 
+def test_one_identifier_for_two_organisations_is_refused(ann: Annotations) -> None:
+    rows = ("actor:teknologisk-institut,rov:registration,cvr:56976116,x,src,\n"
+            "actor:teknologisk-institut-center-for-robotteknologi,rov:registration,"
+            "cvr:56976116,the parent's number,src,\n")
+    links, _ = parse_mappings(HEADER + rows, "x.csv")
+    errors = check_links(links, [], ann, read_vocabularies(VOCAB))
+    assert [str(e) for e in errors] == [
+        "x.csv:3: [target] cvr:56976116 already identifies actor:teknologisk-institut "
+        "(x.csv:2); an identifier denotes one thing"]
+
+
 def test_a_wrong_header_is_refused() -> None:
     _, errors = parse_mappings("subject,target\nactor:x,y\n", "x.csv")
     assert errors and errors[0].line == 1 and "header" in errors[0].message
