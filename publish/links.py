@@ -574,8 +574,14 @@ def coverage_table(links: LinkSet, ann: Annotations) -> list[str]:
                          width=96, initial_indent="    ", subsequent_indent="    ",
                          break_on_hyphens=False)
     units = [i for i in without if ann.actors[i].part_of]
+    linked_units = sum(ann.actors[i].part_of in external for i in units)
     out.append(f"  of these, units of another organisation (org:unitOf) whose parent has one: "
-               f"{sum(ann.actors[i].part_of in external for i in units)} of {len(units)}")
+               f"{linked_units} of {len(units)}")
+    # Issue 7 links a unit to its parent rather than to an identifier of its own; this line
+    # counts them as linked, the line above ("organisations") does not.
+    reach = org_with + linked_units
+    out.append(f"  organisations with their own identifier or as a unit of one that has one: "
+               f"{reach} of {org_tot} ({100 * reach / max(org_tot, 1):.0f}%)")
     places = [a.id for a in ann.actors.values() if a.kind == "place"]
     out.append(f"  places located in a NUTS 2 region: {sum(p in located for p in places)} of "
                f"{len(places)}")

@@ -274,8 +274,14 @@ def test_the_coverage_table_names_who_has_no_identifier_and_marks_held_candidate
     assert "organisations without one (" in text
     assert "siemens-wind-power*" in text  # a CVR candidate is held: the source shows a later name
     assert not re.search(r"\bvestas\b", text.split("without one")[1])  # it has a CVR number
-    assert re.search(r"units of another organisation \(org:unitOf\) whose parent has one: "
-                     r"(\d+) of \1", text)
+    units = re.search(r"units of another organisation \(org:unitOf\) whose parent has one: "
+                      r"(\d+) of \1", text)
+    assert units
+    own = re.search(r"organisations \(kind org/region\)\s+(\d+)\s+(\d+)", text)
+    assert own
+    reach = int(own[1]) + int(units[1])
+    assert (f"organisations with their own identifier or as a unit of one that has one: "
+            f"{reach} of {own[2]} ({100 * reach / int(own[2]):.0f}%)") in text
 
 
 # ------------------------------------------------------------------ joins over the built data
