@@ -76,11 +76,11 @@ run: build $(UI)
 	$(BIN)/vestlod serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP) $(UI)
-	$(BIN)/ruff check publish tests
+	$(BIN)/ruff check publish tests bench data
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check publish tests
+	$(BIN)/ruff check publish tests bench data
 
 bench: $(STAMP) bench-env
 	$(BIN)/python -m bench

@@ -43,7 +43,8 @@ def _subset(source: Path, prefix: str, out: Path, note: str) -> int:
 
 def main(shared: Path) -> None:
     n = _subset(shared / "nuts" / "nuts.rdf", NUTS, HERE / "nuts-dk.ttl",
-                "Danish NUTS codes from Eurostat nuts.rdf (NUTS 2010/2013/2016). (c) European Union, Eurostat.")
+                "Danish NUTS codes from Eurostat nuts.rdf (NUTS 2010/2013/2016). "
+                "(c) European Union, Eurostat.")
     t = _subset(shared / "nal" / "data-theme-skos.rdf", THEMES, HERE / "data-themes.ttl",
                 "EU data themes (da, en) from the Publications Office NAL data-theme-skos.rdf. "
                 "Source: EU Vocabularies, Publications Office of the European Union.")
