@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import Any, ClassVar, Literal, Protocol
+from typing import Any, ClassVar, Literal, Protocol, TypeVar
 
 import pyoxigraph as ox
 
@@ -235,6 +235,17 @@ def _solutions(answer: ox.QuerySolutions, request: QueryRequest) -> QueryResult:
     return solutions_result(names, rows, request)
 
 
+T = TypeVar("T")
+
+
+def _take(items: Iterable[T], cap: int) -> tuple[list[T], bool]:
+    """At most ``cap`` items, and whether there were more (one extra is read to know)."""
+    taken = list(islice(items, cap + 1))
+    more = len(taken) > cap
+    del taken[cap:]
+    return taken, more
+
+
 def solutions_result(
     names: list[str], rows: Iterable[dict[str, Any]], request: QueryRequest
 ) -> QueryResult:
@@ -246,9 +257,7 @@ def solutions_result(
     if request.results_format is None:
         raise NotAcceptableKind("results")
     fmt = by_key(request.results_format)
-    bindings = list(islice(rows, request.cap + 1))
-    truncated = len(bindings) > request.cap
-    del bindings[request.cap :]
+    bindings, truncated = _take(rows, request.cap)
     body = json.dumps(
         {"head": {"vars": names}, "results": {"bindings": bindings}},
         ensure_ascii=False,
@@ -302,9 +311,7 @@ def triples_result(answer: Iterable[ox.Triple], request: QueryRequest) -> QueryR
     if request.graph_format is None:
         raise NotAcceptableKind("graph")
     fmt = by_key(request.graph_format)
-    triples = list(islice(answer, request.cap + 1))
-    truncated = len(triples) > request.cap
-    del triples[request.cap :]
+    triples, truncated = _take(answer, request.cap)
     prefixes = dict(request.prefixes) if fmt.key == "turtle" else None
     body = ox.serialize(triples, format=fmt.oxigraph, prefixes=prefixes)  # type: ignore[arg-type]
     return QueryResult("graph", fmt.key, body or b"", len(triples), truncated)
