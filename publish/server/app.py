@@ -108,13 +108,19 @@ OPENAPI = Path(__file__).with_name("openapi.yaml")
 
 
 @cache
+def openapi_bytes() -> bytes:
+    """The document as shipped, read once (it is part of the code, not of the data)."""
+    return OPENAPI.read_bytes()
+
+
+@cache
 def openapi_document() -> dict[str, object]:
-    data: dict[str, object] = yaml.safe_load(OPENAPI.read_text(encoding="utf-8"))
+    data: dict[str, object] = yaml.safe_load(openapi_bytes())
     return data
 
 
 async def openapi_yaml(request: Request) -> Response:
-    return Response(OPENAPI.read_bytes(), media_type="application/yaml")
+    return Response(openapi_bytes(), media_type="application/yaml")
 
 
 async def openapi_json(request: Request) -> Response:
