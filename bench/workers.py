@@ -23,8 +23,8 @@ from pathlib import Path
 
 from bench.stats import percentile_ms
 from publish.errors import QueryTimeout
-from publish.store import QueryRequest, load_store
-from publish.workers import WorkerPool
+from publish.query.store import QueryRequest, load_store
+from publish.query.workers import WorkerPool
 
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "dist.bench"

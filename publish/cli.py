@@ -42,7 +42,7 @@ def main() -> None:
 @_errors_to_exit
 def build(out: Path | None, data: Path | None) -> None:
     """Build, validate and write the dataset (nothing is replaced unless it validates)."""
-    from publish.build import build as run_build
+    from publish.build.pipeline import build as run_build
 
     settings = load_settings({"dist_dir": out, "data_dir": data})
     result = run_build(settings, log=lambda msg: click.echo(msg, err=True))
@@ -54,7 +54,7 @@ def build(out: Path | None, data: Path | None) -> None:
 @_errors_to_exit
 def check(data: Path | None) -> None:
     """Check the annotations (quotes, ids, references, figures) without building."""
-    from publish.build import check_annotations
+    from publish.build.pipeline import check_annotations
 
     settings = load_settings({"data_dir": data})
     click.echo(check_annotations(settings))
@@ -65,7 +65,7 @@ def check(data: Path | None) -> None:
 @_errors_to_exit
 def coverage(data: Path | None) -> None:
     """List names, acronyms and numbers in the annex that no annotation covers."""
-    from publish.build import coverage_report
+    from publish.build.pipeline import coverage_report
 
     settings = load_settings({"data_dir": data})
     lines = coverage_report(settings)
@@ -174,7 +174,7 @@ def load(store_url: str, update_url: str | None, graph_store_url: str | None,
 
     Credentials come only from VESTLOD_STORE_USER and VESTLOD_STORE_PASSWORD.
     """
-    from publish.remote import load_remote
+    from publish.query.remote import load_remote
 
     settings = load_settings({
         "store_url": store_url,
@@ -205,10 +205,10 @@ def query(text: str, fmt: str, dist: Path | None, timeout: float | None,
           store_url: str | None) -> None:
     """Run a read-only SPARQL query on the built dataset ('-' reads it from stdin)."""
     from publish.formats import results_table
-    from publish.screening import screen
+    from publish.query.screening import screen
     from publish.server.live import backend
-    from publish.store import QueryRequest, prefixes_for
-    from publish.workers import query_once
+    from publish.query.store import QueryRequest, prefixes_for
+    from publish.query.workers import query_once
 
     settings = load_settings({"dist_dir": dist, "query_timeout": timeout, "store_url": store_url})
     if text == "-":
@@ -239,8 +239,8 @@ def query(text: str, fmt: str, dist: Path | None, timeout: float | None,
 @_errors_to_exit
 def links(data: Path | None) -> None:
     """Coverage of external identifiers and NACE mappings; every malformed or unsourced link."""
-    from publish.build import load_all
-    from publish.links import collect_links, coverage_table
+    from publish.build.pipeline import load_all
+    from publish.build.links import collect_links, coverage_table
 
     settings = load_settings({"data_dir": data})
     _doc, ann = load_all(settings)
@@ -267,7 +267,7 @@ def links(data: Path | None) -> None:
 def validate(data: Path | None, report: Path | None, engine: str) -> None:
     """Validate a built dataset against shapes/; print every result, exit ≠ 0 on a violation."""
     from publish.errors import ShaclViolation
-    from publish.validate import validate_dist
+    from publish.build.validate import validate_dist
 
     settings = load_settings({"dist_dir": data})
     result = validate_dist(settings.dist_dir, settings, report, engine)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from publish.build import BuildResult, build
+from publish.build.pipeline import BuildResult, build
 from publish.config import Settings, load_settings
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -36,7 +36,7 @@ from publish.server.middleware import (
     access_logger,
 )
 from publish.server.ui import UI_STATIC, make_ui_renderer
-from publish.store import Store
+from publish.query.store import Store
 
 log = logging.getLogger("vestlod.server")
 

@@ -24,8 +24,8 @@ import anyio.to_thread
 from publish.config import Settings
 from publish.errors import NotReady, VestlodError
 from publish.server.cache import ResultCache
-from publish.store import Store, dist_version, load_store, prune_on_disk
-from publish.workers import ThreadPool, WorkerPool, make_pool
+from publish.query.store import Store, dist_version, load_store, prune_on_disk
+from publish.query.workers import ThreadPool, WorkerPool, make_pool
 
 log = logging.getLogger("vestlod.server")
 
@@ -52,7 +52,7 @@ def backend(settings: Settings) -> tuple[Callable[[], Store], Callable[[], str |
     load` recorded there, so a load from another machine is noticed and swapped in here.
     """
     if settings.store_url:
-        from publish.remote import connect, remote_version
+        from publish.query.remote import connect, remote_version
 
         return (lambda: connect(settings)), (lambda: remote_version(settings))
     return (

@@ -42,7 +42,7 @@ from publish.server.describe import (
     SKOS,
     Description,
 )
-from publish.store import prefixes_for
+from publish.query.store import prefixes_for
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"

@@ -49,7 +49,7 @@ from publish.server.describe import (
 from publish.server.live import Live, Serving
 from publish.server.pages import Pages, choose_lang
 from publish.server.ui import EXAMPLES
-from publish.store import SUMS_NAME, QueryRequest, prefixes_for
+from publish.query.store import SUMS_NAME, QueryRequest, prefixes_for
 from publish.uris import KIND, SLUG, Uris
 
 log = logging.getLogger("vestlod.server")

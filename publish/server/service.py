@@ -10,7 +10,7 @@ import pyoxigraph as ox
 
 from publish.config import Settings
 from publish.formats import Format, of_kind
-from publish.store import StoreStats, prefixes_for
+from publish.query.store import StoreStats, prefixes_for
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"

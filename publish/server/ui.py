@@ -15,7 +15,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 
 from publish.config import Settings
-from publish.store import prefixes_for
+from publish.query.store import prefixes_for
 
 HERE = Path(__file__).parent
 UI_STATIC = HERE / "static"

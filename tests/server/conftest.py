@@ -21,7 +21,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from publish.build import BuildResult
+from publish.build.pipeline import BuildResult
 
 BASE = "https://w3id.org/vestlod/"
 REPO = Path(__file__).resolve().parents[2]
@@ -197,9 +197,9 @@ def build_annex_dist(out: Path) -> Path:
     The gate has its own tests (tests/test_build.py) and takes minutes; dereferencing needs
     the data, not the verdict, so the resource tests build the graph and write the dumps only.
     """
-    from publish.build import load_all
-    from publish.dumps import write_dumps
-    from publish.graph import build_dataset
+    from publish.build.pipeline import load_all
+    from publish.build.dumps import write_dumps
+    from publish.build.graph import build_dataset
     from tests.conftest import project_settings
 
     settings = project_settings(dist_dir=out)

@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from bench.load import process_tree
-from publish.store import read_dist
+from publish.query.store import read_dist
 from tests.server.conftest import (
     REPO,
     Server,
@@ -114,7 +114,7 @@ def test_a_corrupt_on_disk_store_is_rebuilt_from_dist(tmp_path: Path) -> None:
 WRITER = """
 import sys
 from pathlib import Path
-from publish.dumps import publish_files
+from publish.build.dumps import publish_files
 out, trig = Path(sys.argv[1]), Path(sys.argv[2]).read_bytes()
 import hashlib
 digest = hashlib.sha256(trig).hexdigest()

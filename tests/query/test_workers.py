@@ -12,10 +12,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from publish.build import BuildResult
+from publish.build.pipeline import BuildResult
 from publish.errors import QueryTimeout
-from publish.store import OxigraphStore, QueryRequest, load_store
-from publish.workers import WorkerPool
+from publish.query.store import OxigraphStore, QueryRequest, load_store
+from publish.query.workers import WorkerPool
 
 LABELS = QueryRequest(
     "SELECT ?s WHERE { ?s <http://www.w3.org/2004/02/skos/core#prefLabel> ?l } LIMIT 1"

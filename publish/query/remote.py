@@ -8,7 +8,7 @@ another process, over HTTP.
 Choices, each with its reason:
 
 * **httpx, not SPARQLWrapper, on the query path.** We need the raw answer to re-serialise it
-  with the shared helpers in `publish.store` (so both backends return byte-identical shapes,
+  with the shared helpers in `publish.query.store` (so both backends return byte-identical shapes,
   counts and truncation flags), a connection pool shared by threads, and timeouts that really
   end the wait. SPARQLWrapper parses into Python objects and uses urllib without pooling.
 * **Two timeouts.** The store is sent its own limit (Virtuoso's ``timeout`` parameter, in ms)
@@ -59,8 +59,8 @@ import pyoxigraph as ox
 
 from publish.config import Settings
 from publish.errors import QuerySyntax, QueryTimeout, StoreError
-from publish.screening import lexemes, screen, tokens
-from publish.store import (
+from publish.query.screening import lexemes, screen, tokens
+from publish.query.store import (
     NotAcceptableKind,
     QueryRequest,
     QueryResult,
@@ -157,7 +157,7 @@ def reads_named_graphs(query: str) -> bool:
 
 
 def _term(value: dict[str, Any]) -> dict[str, Any]:
-    """One term of a store's JSON results in the shape `publish.store` writes (same keys, same
+    """One term of a store's JSON results in the shape `publish.query.store` writes (same keys, same
     order), so both backends give the same bytes. Virtuoso speaks an old dialect besides:
     ``typed-literal`` and ``nodeID://`` blank nodes."""
     kind = value.get("type")

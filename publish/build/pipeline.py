@@ -17,7 +17,7 @@ import yaml
 from rdflib import Dataset, URIRef
 from rdflib.term import Node
 
-from publish.annotations import (
+from publish.build.annotations import (
     Annotations,
     collect_annotations,
     coverage,
@@ -26,7 +26,7 @@ from publish.annotations import (
 )
 from publish.config import Settings
 from publish.errors import AnnotationErrors, BuildError, SourceError
-from publish.source import Document, read_source, segment
+from publish.build.source import Document, read_source, segment
 
 Log = Callable[[str], None]
 
@@ -114,10 +114,10 @@ def dataset_counts(dataset: Dataset, settings: Settings) -> dict[str, int]:
 
 def build(settings: Settings, log: Log = lambda _msg: None) -> BuildResult:
     """Build, validate and publish to `settings.dist_dir`; nothing is replaced on failure."""
-    from publish.catalog import build_catalog, serialise_catalog
-    from publish.dumps import DumpStats, write_dumps
-    from publish.graph import build_dataset
-    from publish.validate import validate_dataset
+    from publish.build.catalog import build_catalog, serialise_catalog
+    from publish.build.dumps import DumpStats, write_dumps
+    from publish.build.graph import build_dataset
+    from publish.build.validate import validate_dataset
 
     t0 = time.perf_counter()
     catalog_data = load_catalog_yaml(settings)

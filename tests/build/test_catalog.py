@@ -18,15 +18,15 @@ import yaml
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
 
-from publish.build import BuildResult
-from publish.catalog import (
+from publish.build.pipeline import BuildResult
+from publish.build.catalog import (
     SHA256_ALGORITHM,
     SPDX,
     build_catalog,
     dump_format,
     serialise_catalog,
 )
-from publish.dumps import DUMPS
+from publish.build.dumps import DUMPS
 from publish.errors import BuildError
 from tests.conftest import ROOT, project_settings
 from tests.dcat_ap import SHARED, VOCABULARY, Result, check, shapes, subset_file

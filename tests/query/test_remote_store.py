@@ -21,7 +21,7 @@ import pytest
 
 from publish.config import ConfigError, load_settings
 from publish.errors import QueryTimeout
-from publish.remote import (
+from publish.query.remote import (
     RemoteSparqlStore,
     _term,
     chunks,
@@ -32,7 +32,7 @@ from publish.remote import (
     substitute,
     union_graph,
 )
-from publish.store import QueryRequest, load_store
+from publish.query.store import QueryRequest, load_store
 from tests import virtuoso
 from tests.server.conftest import (
     VESTLOD,

@@ -46,7 +46,7 @@ import anyio
 import anyio.to_thread
 
 from publish.errors import QuerySyntax, QueryTimeout, StoreError, VestlodError
-from publish.store import NotAcceptableKind, QueryRequest, QueryResult, Store
+from publish.query.store import NotAcceptableKind, QueryRequest, QueryResult, Store
 
 _PR_SET_PDEATHSIG = 1
 _LONG = struct.pack("!i", -1)  # multiprocessing's header for a message of 2 GiB or more

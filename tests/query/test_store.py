@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from publish.errors import QuerySyntax, StoreError
-from publish.store import QueryRequest, dist_version, load_store
+from publish.query.store import QueryRequest, dist_version, load_store
 from tests.server.conftest import fixture_trig, write_dist
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"

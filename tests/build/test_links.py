@@ -16,9 +16,9 @@ from click.testing import CliRunner
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, OWL, RDF, SKOS
 
-from publish.annotations import AREAS, Annotations
-from publish.build import load_all
-from publish.links import (
+from publish.build.annotations import AREAS, Annotations
+from publish.build.pipeline import load_all
+from publish.build.links import (
     NACE_NS,
     SCHEMES,
     Link,
@@ -37,7 +37,7 @@ from publish.links import (
 )
 from publish.uris import Uris
 from tests.conftest import ROOT, project_settings
-from tests.test_build import select
+from tests.build.test_pipeline import select
 
 LINKS = ROOT / "data" / "links"
 VOCAB = ROOT / "data" / "vocabularies"

@@ -1,11 +1,11 @@
-"""publish.dumps: whole builds swapped in atomically; what a killed build leaves is cleaned up."""
+"""publish.build.dumps: whole builds swapped in atomically; what a killed build leaves is cleaned up."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-from publish.dumps import publish_files
+from publish.build.dumps import publish_files
 
 
 def publish(out: Path, text: bytes) -> None:

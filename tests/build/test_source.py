@@ -1,11 +1,11 @@
-"""publish.source: the PDF text normalised and segmented, every piece pointing at its words."""
+"""publish.build.source: the PDF text normalised and segmented, every piece pointing at its words."""
 
 from __future__ import annotations
 
 import pytest
 
 from publish.errors import SourceError
-from publish.source import AREA_TITLES, read_source, segment, slugify, split_sentences
+from publish.build.source import AREA_TITLES, read_source, segment, slugify, split_sentences
 
 
 def norm(raw: str) -> str:

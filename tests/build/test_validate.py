@@ -16,11 +16,11 @@ from click.testing import CliRunner
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDFS, SKOS, XSD
 
-from publish.build import BuildResult, build
+from publish.build.pipeline import BuildResult, build
 from publish.cli import main
 from publish.config import Settings
 from publish.errors import ShaclViolation
-from publish.validate import (
+from publish.build.validate import (
     SH,
     Finding,
     data_graph,
@@ -233,7 +233,7 @@ def _key(findings_: list[Finding]) -> list[tuple[str, str, str | None, str, str]
 def test_the_fast_path_reports_what_pyshacl_reports(
         valid: Graph, shapes: Graph, settings: Settings, tmp_path: Path, name: str) -> None:
     pytest.importorskip("shacl", reason="the fast path needs the Rust `shacl` package")
-    from publish.validate import validate_fast
+    from publish.build.validate import validate_fast
 
     data = valid if name == "valid" else patched(valid, name)[0]
     data.serialize(tmp_path / "vestlod.trig", format="trig")
@@ -243,7 +243,7 @@ def test_the_fast_path_reports_what_pyshacl_reports(
 def test_the_fast_path_agrees_on_the_annex_and_on_a_broken_copy(
         built: BuildResult, settings: Settings, tmp_path: Path) -> None:
     pytest.importorskip("shacl", reason="the fast path needs the Rust `shacl` package")
-    from publish.validate import load_dist, validate_dist
+    from publish.build.validate import load_dist, validate_dist
 
     assert validate_dist(built.out, settings, tmp_path / "r.ttl", engine="fast").conforms
     copy = tmp_path / "copy"

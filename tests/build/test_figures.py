@@ -1,4 +1,4 @@
-"""Specification of publish.figures: how the annex's Danish number expressions are read.
+"""Specification of publish.build.figures: how the annex's Danish number expressions are read.
 
 The table below is the contract with the curated YAML (`expression:` fields): each row is an
 expression as it appears in the annex and the quantity the build must record for it. The
@@ -14,7 +14,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from publish.errors import BuildError, FigureError
-from publish.figures import RATIO_PLACES, Quantity, parse_quantity
+from publish.build.figures import RATIO_PLACES, Quantity, parse_quantity
 
 D = Decimal
 UNITS = {"DKK", "percent", "ratio", "years", None}

@@ -15,7 +15,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from publish.build import BuildResult, build
+from publish.build.pipeline import BuildResult, build
 from publish.errors import AnnotationError, SourceError
 from tests.conftest import ROOT, project_settings
 

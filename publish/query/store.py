@@ -8,7 +8,7 @@ when complete, so a crash mid-load never leaves a half store that looks whole.
 
 Every query goes through `Store.execute`, which runs the query, applies the result cap and
 serialises into the negotiated format, returning one `QueryResult` type whatever the backend.
-The server runs ``execute`` inside forked worker processes (`publish.workers`), so this module
+The server runs ``execute`` inside forked worker processes (`publish.query.workers`), so this module
 stays synchronous and knows nothing about HTTP.
 """
 
@@ -121,7 +121,7 @@ class StoreStats:
 class Store(Protocol):
     """What the server and CLI need from a store.
 
-    Backends: `OxigraphStore` (embedded, the default) and `publish.remote.RemoteSparqlStore`.
+    Backends: `OxigraphStore` (embedded, the default) and `publish.query.remote.RemoteSparqlStore`.
     A backend may set a class attribute ``forked = False`` when its queries run elsewhere, so
     the server uses threads instead of forked workers for it (absent means True).
     """

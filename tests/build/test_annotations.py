@@ -1,4 +1,4 @@
-"""publish.annotations: curated YAML anchored in the annex; every mistake named by file and line."""
+"""publish.build.annotations: curated YAML anchored in the annex; every mistake named by file and line."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from publish.annotations import collect_annotations, load_annotations
+from publish.build.annotations import collect_annotations, load_annotations
 from publish.errors import AnnotationError
-from publish.source import Document, segment
+from publish.build.source import Document, segment
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 REGION = """\
 actors:

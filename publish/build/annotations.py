@@ -1,6 +1,6 @@
 """Load the curated YAML annotations and anchor every entry in the words of the annex.
 
-Each entry quotes the annex; the quote is located in the normalised text (see `publish.source`)
+Each entry quotes the annex; the quote is located in the normalised text (see `publish.build.source`)
 and becomes a `Span` with offsets into the original file. Actor names are matched throughout the
 text (leftmost-longest, whole words, Danish genitive allowed), so every mention of "Vestas" is
 known without listing it by hand. Everything a curator can get wrong — an unknown key, a missing
@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 
 from publish.errors import AnnotationError, FigureError
-from publish.source import AREA_TITLES, Document
+from publish.build.source import AREA_TITLES, Document
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 AREAS = tuple(AREA_TITLES.values())
@@ -583,7 +583,7 @@ def collect_annotations(
 def _load_figures(
     entries: list[tuple[_Reader, Lined]], ann: Annotations, locator: Locator, quote_span: Any
 ) -> None:
-    from publish.figures import parse_quantity
+    from publish.build.figures import parse_quantity
 
     for reader, entry in entries:
         span = quote_span(reader, entry)

@@ -24,10 +24,10 @@ from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from publish import __version__
-from publish.annotations import Annotations, Figure, Relation, Span, Statement
+from publish.build.annotations import Annotations, Figure, Relation, Span, Statement
 from publish.config import Settings
 from publish.errors import BuildError
-from publish.source import Document, Segment
+from publish.build.source import Document, Segment
 from publish.uris import Uris
 
 OA = Namespace("http://www.w3.org/ns/oa#")
@@ -413,9 +413,9 @@ class _Builder:
         self.curated(node, rel.origin.path, rel.origin.line)
 
     def links(self) -> None:
-        """External identifiers and mappings from data/links/ (see publish.links), with the
+        """External identifiers and mappings from data/links/ (see publish.build.links), with the
         labels of the external concepts taken from the official files in data/vocabularies/."""
-        from publish.links import link_triples, load_links
+        from publish.build.links import link_triples, load_links
 
         links_dir = self.settings.data_dir / "links"
         if not links_dir.is_dir():

@@ -6,7 +6,7 @@ import pyoxigraph as ox
 import pytest
 
 from publish.server.ui import EXAMPLES
-from publish.store import prefixes_for
+from publish.query.store import prefixes_for
 
 PROLOGUE = "".join(f"PREFIX {p}: <{i}>\n" for p, i in prefixes_for("https://w3id.org/vestlod/").items())
 

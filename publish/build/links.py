@@ -40,7 +40,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, ORG, OWL, RDF, RDFS, SKOS, XSD
 
-from publish.annotations import ACTOR_TYPES, AREAS, Annotations
+from publish.build.annotations import ACTOR_TYPES, AREAS, Annotations
 from publish.errors import AnnotationError, AnnotationErrors
 from publish.uris import SLUG, Uris
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from publish.errors import QueryRefused
-from publish.screening import screen
+from publish.query.screening import screen
 
 EP = "https://example.org/sparql"
 
