@@ -9,7 +9,7 @@ UI     := node_modules/.vestlod-ui
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: setup build validate run serve test lint bench bench-scale clean harvest-env store-env browser-env bench-env
+.PHONY: setup build validate run serve test test-fast lint bench bench-scale clean harvest-env store-env browser-env bench-env
 
 setup: $(STAMP) $(UI)
 
@@ -75,12 +75,16 @@ validate: $(STAMP)
 run: build $(UI)
 	$(BIN)/vestlod serve --host $(HOST) --port $(PORT)
 
-test: $(STAMP) $(UI)
-	$(BIN)/ruff check publish tests bench data
+test: $(STAMP) $(UI) lint
 	$(BIN)/python -m pytest
+
+# The inner loop: everything but the slow (fuzzing, load, Virtuoso) and browser tests.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow and not browser"
 
 lint: $(STAMP)
 	$(BIN)/ruff check publish tests bench data
+	$(BIN)/mypy
 
 bench: $(STAMP) bench-env
 	$(BIN)/python -m bench

@@ -103,8 +103,8 @@ def serve(
 
     import uvicorn
 
+    from publish.query.backend import backend
     from publish.server import create_app
-    from publish.server.live import backend
 
     settings = load_settings(
         {
@@ -205,8 +205,8 @@ def query(text: str, fmt: str, dist: Path | None, timeout: float | None,
           store_url: str | None) -> None:
     """Run a read-only SPARQL query on the built dataset ('-' reads it from stdin)."""
     from publish.formats import results_table
+    from publish.query.backend import backend
     from publish.query.screening import screen
-    from publish.server.live import backend
     from publish.query.store import QueryRequest, prefixes_for
     from publish.query.workers import query_once
 
@@ -239,8 +239,8 @@ def query(text: str, fmt: str, dist: Path | None, timeout: float | None,
 @_errors_to_exit
 def links(data: Path | None) -> None:
     """Coverage of external identifiers and NACE mappings; every malformed or unsourced link."""
-    from publish.build.pipeline import load_all
     from publish.build.links import collect_links, coverage_table
+    from publish.build.pipeline import load_all
 
     settings = load_settings({"data_dir": data})
     _doc, ann = load_all(settings)
@@ -266,8 +266,8 @@ def links(data: Path | None) -> None:
 @_errors_to_exit
 def validate(data: Path | None, report: Path | None, engine: str) -> None:
     """Validate a built dataset against shapes/; print every result, exit ≠ 0 on a violation."""
-    from publish.errors import ShaclViolation
     from publish.build.validate import validate_dist
+    from publish.errors import ShaclViolation
 
     settings = load_settings({"dist_dir": data})
     result = validate_dist(settings.dist_dir, settings, report, engine)

@@ -25,6 +25,7 @@ from starlette.staticfiles import StaticFiles
 
 from publish.config import Settings
 from publish.errors import NotFound, QueryTimeout, VestlodError
+from publish.query.store import Store
 from publish.server import resources, sparql
 from publish.server.live import Serving
 from publish.server.metrics import CONTENT_TYPE as METRICS_TYPE
@@ -36,7 +37,6 @@ from publish.server.middleware import (
     access_logger,
 )
 from publish.server.ui import UI_STATIC, make_ui_renderer
-from publish.query.store import Store
 
 log = logging.getLogger("vestlod.server")
 

@@ -23,9 +23,10 @@ import anyio.to_thread
 
 from publish.config import Settings
 from publish.errors import NotReady, VestlodError
-from publish.server.cache import ResultCache
-from publish.query.store import Store, dist_version, load_store, prune_on_disk
+from publish.query.backend import backend
+from publish.query.store import Store, prune_on_disk
 from publish.query.workers import ThreadPool, WorkerPool, make_pool
+from publish.server.cache import ResultCache
 
 log = logging.getLogger("vestlod.server")
 
@@ -43,22 +44,6 @@ class Live:
 
 def worker_count(settings: Settings) -> int:
     return settings.query_workers or max(os.cpu_count() or 1, 1)
-
-
-def backend(settings: Settings) -> tuple[Callable[[], Store], Callable[[], str | None]]:
-    """How to load the dataset and how to ask cheaply which version is current.
-
-    Embedded: dist/ and its SHA256SUMS. Remote: the store itself and the version `vestlod
-    load` recorded there, so a load from another machine is noticed and swapped in here.
-    """
-    if settings.store_url:
-        from publish.query.remote import connect, remote_version
-
-        return (lambda: connect(settings)), (lambda: remote_version(settings))
-    return (
-        (lambda: load_store(settings.dist_dir, settings.store_path)),
-        (lambda: dist_version(settings.dist_dir)),
-    )
 
 
 class Serving:

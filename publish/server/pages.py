@@ -25,6 +25,7 @@ import pyoxigraph as ox
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from publish.formats import Format, compact
+from publish.query.store import prefixes_for
 from publish.server.describe import (
     CNT,
     DCTERMS,
@@ -42,7 +43,6 @@ from publish.server.describe import (
     SKOS,
     Description,
 )
-from publish.query.store import prefixes_for
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"

@@ -39,6 +39,7 @@ from starlette.routing import Route
 
 from publish.errors import NotAcceptable, NotFound
 from publish.formats import Format, by_key, by_suffix, negotiate
+from publish.query.store import SUMS_NAME, QueryRequest, prefixes_for
 from publish.server.cache import Cached
 from publish.server.describe import (
     HOME_QUERY,
@@ -49,7 +50,6 @@ from publish.server.describe import (
 from publish.server.live import Live, Serving
 from publish.server.pages import Pages, choose_lang
 from publish.server.ui import EXAMPLES
-from publish.query.store import SUMS_NAME, QueryRequest, prefixes_for
 from publish.uris import KIND, SLUG, Uris
 
 log = logging.getLogger("vestlod.server")

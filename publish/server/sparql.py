@@ -20,11 +20,11 @@ from starlette.routing import Route
 from publish.errors import BadRequest, NotAcceptable, QueryRefused, UnsupportedMediaType
 from publish.formats import Format, by_name, by_suffix, negotiate, of_kind
 from publish.query.screening import screen
+from publish.query.store import NotAcceptableKind, QueryRequest, prefix_items
 from publish.server.cache import Cached
 from publish.server.live import Live, Serving
 from publish.server.middleware import MalformedQuery, strict_pairs
 from publish.server.service import service_description
-from publish.query.store import NotAcceptableKind, QueryRequest, prefix_items
 
 MAX_QUERY_BYTES = 1_000_000
 
