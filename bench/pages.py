@@ -36,10 +36,10 @@ def build_annex(out: Path) -> Path:
     come from older data, and its numbers would then silently describe another dataset.
     """
     shutil.rmtree(out, ignore_errors=True)
-    from publish.build.pipeline import load_all
-    from publish.config import load_settings
     from publish.build.dumps import write_dumps
     from publish.build.graph import build_dataset
+    from publish.build.pipeline import load_all
+    from publish.config import load_settings
 
     settings = load_settings({"dist_dir": out, "data_dir": ROOT / "data",
                               "ontology_dir": ROOT / "ontology"}, environ={},

@@ -100,8 +100,8 @@ def run_mix(url: str, units: int, clients: list[int], duration: float, seed: int
 def validation_seconds(dist: Path) -> float:
     """SHACL gate over the synthetic data with the project's shapes (violations are expected:
     the synthetic data is shaped for queries, not curated; the time is what matters)."""
-    from publish.config import load_settings
     from publish.build.validate import load_dist, run_shacl, shapes_graph
+    from publish.config import load_settings
 
     settings = load_settings(environ={}, toml_path=ROOT / "no-such.toml",
                              overrides={"data_dir": ROOT / "data", "shapes_dir": ROOT / "shapes",

@@ -36,10 +36,10 @@ PYSHACL_MAX = 200_000
 
 def annex_quads() -> list[ox.Quad]:
     """The annex dataset as the build makes it (in memory, without the gate or dumps)."""
-    from publish.build.pipeline import load_all
-    from publish.config import load_settings
     from publish.build.dumps import to_quads
     from publish.build.graph import build_dataset
+    from publish.build.pipeline import load_all
+    from publish.config import load_settings
 
     settings = load_settings({"data_dir": ROOT / "data", "ontology_dir": ROOT / "ontology"})
     doc, ann = load_all(settings)
@@ -85,8 +85,8 @@ def prepare(size: str, quads: list[ox.Quad], base: str) -> tuple[Path, int]:
 
 def measure_one(folder: Path, engine: str) -> dict[str, Any]:
     """Validate once in this process; called in a fresh process by `measure`."""
-    from publish.config import load_settings
     from publish.build.validate import validate_dist
+    from publish.config import load_settings
 
     settings = load_settings({"shapes_dir": ROOT / "shapes"})
     t0 = time.perf_counter()

@@ -197,9 +197,9 @@ def build_annex_dist(out: Path) -> Path:
     The gate has its own tests (tests/test_build.py) and takes minutes; dereferencing needs
     the data, not the verdict, so the resource tests build the graph and write the dumps only.
     """
-    from publish.build.pipeline import load_all
     from publish.build.dumps import write_dumps
     from publish.build.graph import build_dataset
+    from publish.build.pipeline import load_all
     from tests.conftest import project_settings
 
     settings = project_settings(dist_dir=out)

@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 
 from publish.build.pipeline import BuildResult
-from publish.server.ui import EXAMPLES
 from publish.query.store import prefixes_for
+from publish.server.ui import EXAMPLES
 from tests.server.conftest import BASE, REPO, Server, start_server, stop_server
 
 CHROMIUM = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome")
