@@ -1,0 +1,52 @@
+"""The fixed code lists of the annotation schema: what a curator may write in each field.
+
+Kept as plain data apart from the code that checks against them, so a new actor type or unit is a
+one-line change here (and in ``data/annotations/README.md``, which documents them for curators).
+"""
+
+from __future__ import annotations
+
+import re
+
+from publish.build.source import AREA_TITLES
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+AREAS = tuple(AREA_TITLES.values())
+KINDS = ("org", "initiative", "facility", "work", "place", "region")
+ACTOR_TYPES = (
+    "regional-authority", "growth-forum", "ministry", "public-agency", "university",
+    "university-unit", "university-college", "school", "gts-institute", "research-centre",
+    "knowledge-centre", "science-park", "company", "trade-association", "cluster-organisation",
+    "innovation-network", "network", "partnership", "programme", "project", "initiative", "fund",
+    "test-facility", "event", "report", "website", "statistics-office", "place",
+)
+RELATION_TYPES = (
+    "initiated", "leads", "member-of", "part-of", "hosts", "cooperates-with", "funds", "operates",
+    "located-in", "partner-in", "published", "supports",
+)
+COUNT_UNITS = (
+    "persons", "full-time-employees", "jobs", "companies", "members", "products", "years",
+    "calendar-year", "DKK", "categories", "partnerships", "countries",
+)
+LANGS = ("da", "en")
+CONTEXT = 32  # characters of prefix/suffix in a TextQuoteSelector
+
+SECTIONS: dict[str, tuple[set[str], set[str]]] = {
+    # section: (required keys, optional keys)
+    "actors": (
+        {"id", "kind", "type", "label"},
+        {"names", "quotes", "part_of", "located_in", "description", "note"},
+    ),
+    "strength_positions": ({"id", "area", "label", "quote"}, {"occurrence", "description", "note"}),
+    "figures": (
+        {"id", "area", "indicator", "quote", "expression", "label"},
+        {"occurrence", "scope", "subject", "year", "unit", "description", "note"},
+    ),
+    "relations": (
+        {"id", "subject", "relation", "object", "quote"},
+        {"occurrence", "year", "label", "description", "note"},
+    ),
+    "challenges": ({"id", "area", "quote", "label"}, {"occurrence", "description", "note"}),
+    "focus_areas": ({"id", "area", "quote", "label"}, {"occurrence", "description", "note"}),
+    "indicators": ({"id", "label"}, {"description", "note"}),
+}

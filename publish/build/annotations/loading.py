@@ -1,0 +1,376 @@
+"""Read every annotation file, check it against the schema and anchor it in the annex.
+
+Everything a curator can get wrong — an unknown key, a missing label, a quote that is not in the
+annex or occurs twice, an id that breaks the slug rule or is used twice, a reference to nothing — is
+collected as ``file:line: [field] message``, so `vestlod check` can list every problem at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from publish.build.annotations.codelists import (
+    ACTOR_TYPES,
+    AREAS,
+    COUNT_UNITS,
+    KINDS,
+    LANGS,
+    RELATION_TYPES,
+    SECTIONS,
+    SLUG,
+)
+from publish.build.annotations.locator import Locator, clean
+from publish.build.annotations.model import (
+    Actor,
+    Annotations,
+    Figure,
+    Indicator,
+    Origin,
+    Relation,
+    Span,
+    Statement,
+)
+from publish.build.annotations.yamlreader import Lined, parse_yaml
+from publish.build.source import Document
+from publish.errors import AnnotationError, FigureError
+
+
+class _Reader:
+    """Validates entries of one file against SECTIONS and collects errors with lines."""
+
+    def __init__(self, path: str, errors: list[AnnotationError]) -> None:
+        self.path = path
+        self.errors = errors
+
+    def error(self, entry: Lined | None, key: str | None, message: str) -> None:
+        line = None
+        if entry is not None:
+            line = entry.key_lines.get(key, entry.line) if key else entry.line
+        self.errors.append(AnnotationError(self.path, line, key, message))
+
+    def check_keys(self, section: str, entry: Any) -> bool:
+        if not isinstance(entry, Lined):
+            self.errors.append(
+                AnnotationError(self.path, None, section, f"entries of {section} must be mappings")
+            )
+            return False
+        required, optional = SECTIONS[section]
+        ok = True
+        for key in entry:
+            if key not in required | optional:
+                self.error(entry, key, f"unknown field in {section}: {key!r}")
+                ok = False
+        for key in sorted(required - set(entry)):
+            self.error(entry, None, f"missing field {key!r}")
+            ok = False
+        ident = entry.get("id")
+        if not isinstance(ident, str) or not SLUG.match(ident):
+            self.error(entry, "id", f"id {ident!r} breaks the slug rule {SLUG.pattern}")
+            ok = False
+        return ok
+
+    def labels(self, entry: Lined, key: str, required: bool = True) -> dict[str, str]:
+        value = entry.get(key)
+        if value is None and not required:
+            return {}
+        if not isinstance(value, dict):
+            self.error(entry, key, f"{key} must be a mapping with da and en")
+            return {}
+        out: dict[str, str] = {}
+        for lang in LANGS:
+            text = value.get(lang)
+            if not isinstance(text, str) or not text.strip():
+                self.error(entry, key, f"{key} needs a non-empty {lang!r} text")
+            else:
+                out[lang] = clean(text)
+        for lang in value:
+            if lang not in LANGS:
+                self.error(entry, key, f"{key} has an unknown language {lang!r} (use da, en)")
+        return out
+
+    def choice(self, entry: Lined, key: str, allowed: Iterable[str]) -> str:
+        value = entry.get(key)
+        allowed = tuple(allowed)
+        if value not in allowed:
+            self.error(entry, key, f"{value!r} is not one of: {', '.join(allowed)}")
+        return str(value)
+
+    def year(self, entry: Lined) -> int | None:
+        value = entry.get("year")
+        if value is None:
+            return None
+        if not isinstance(value, int) or not 1900 <= value <= 2100:
+            self.error(entry, "year", f"year must be a four-digit year, not {value!r}")
+            return None
+        return value
+
+    def occurrence(self, entry: Lined) -> int | None:
+        value = entry.get("occurrence")
+        if value is not None and (not isinstance(value, int) or value < 1):
+            self.error(entry, "occurrence", "occurrence must be a positive integer")
+            return None
+        return value
+
+
+def load_annotations(doc: Document, directory: Path) -> Annotations:
+    """Load every ``*.yaml`` in `directory`; raise the first error (all are in `.all`)."""
+    result, errors = collect_annotations(doc, directory)
+    if errors:
+        first = errors[0]
+        if len(errors) > 1:
+            first.message += f" (and {len(errors) - 1} more problems: run `vestlod check`)"
+        raise first
+    return result
+
+
+def annotation_files(directory: Path) -> list[Path]:
+    return sorted(p for p in directory.glob("*.yaml") if not p.name.startswith("coverage-"))
+
+
+def collect_annotations(
+    doc: Document, directory: Path
+) -> tuple[Annotations, list[AnnotationError]]:
+    """Load and check everything, returning the result and every problem found."""
+    errors: list[AnnotationError] = []
+    raw: dict[str, list[tuple[_Reader, Lined]]] = {s: [] for s in SECTIONS}
+    files = annotation_files(directory)
+    if not files:
+        errors.append(AnnotationError(str(directory), None, None, "no annotation files"))
+    for path in files:
+        rel = str(path)
+        data, errs = parse_yaml(path.read_text(encoding="utf-8"), rel)
+        errors.extend(errs)
+        if data is None:
+            continue
+        reader = _Reader(rel, errors)
+        if not isinstance(data, Lined):
+            errors.append(AnnotationError(rel, None, None, "the file must be a mapping"))
+            continue
+        for section, entries in data.items():
+            if section not in SECTIONS:
+                reader.error(data, section, f"unknown section {section!r}")
+                continue
+            if entries is None:
+                continue
+            if not isinstance(entries, list):
+                reader.error(data, section, f"{section} must be a list")
+                continue
+            for entry in entries:
+                if reader.check_keys(section, entry):
+                    raw[section].append((reader, entry))
+
+    # duplicate ids per section
+    for section, items in raw.items():
+        seen: dict[str, tuple[_Reader, Lined]] = {}
+        for reader, entry in items:
+            ident = entry["id"]
+            if ident in seen:
+                other_reader, other = seen[ident]
+                reader.error(
+                    entry, "id",
+                    f"duplicate id {ident!r} (first at {other_reader.path}:{other.line})",
+                )
+            else:
+                seen[ident] = (reader, entry)
+        raw[section] = list(seen.values())
+
+    locator = Locator(doc)
+    ann = Annotations()
+
+    def quote_span(reader: _Reader, entry: Lined, key: str = "quote") -> Span | None:
+        span, reason = locator.locate(str(entry.get(key, "")), reader.occurrence(entry))
+        if reason:
+            reader.error(entry, key, reason)
+        return span
+
+    for reader, entry in raw["indicators"]:
+        ann.indicators[entry["id"]] = Indicator(
+            entry["id"], reader.labels(entry, "label"), Origin(reader.path, entry.line),
+            reader.labels(entry, "description", required=False),
+        )
+
+    # actors: names first (mentions are found across all actors at once)
+    name_owner: dict[str, str] = {}
+    for reader, entry in raw["actors"]:
+        names = entry.get("names") or []
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            reader.error(entry, "names", "names must be a list of strings")
+            names = []
+        actor = Actor(
+            id=entry["id"],
+            kind=reader.choice(entry, "kind", KINDS),
+            type=reader.choice(entry, "type", ACTOR_TYPES),
+            label=reader.labels(entry, "label"),
+            origin=Origin(reader.path, entry.line),
+            names=[clean(n) for n in names],
+            description=reader.labels(entry, "description", required=False),
+            part_of=entry.get("part_of"),
+            located_in=entry.get("located_in"),
+        )
+        for name in actor.names:
+            if name in name_owner and name_owner[name] != actor.id:
+                reader.error(entry, "names", f"name {name!r} is also a name of {name_owner[name]}")
+            name_owner[name] = actor.id
+        quotes = entry.get("quotes") or []
+        if not isinstance(quotes, list):
+            reader.error(entry, "quotes", "quotes must be a list")
+            quotes = []
+        for q in quotes:
+            if isinstance(q, dict):
+                unknown = set(q) - {"quote", "occurrence"}
+                if unknown:
+                    reader.error(entry, "quotes", f"unknown field in a quote: {sorted(unknown)}")
+                text, occ = q.get("quote", ""), q.get("occurrence")
+            else:
+                text, occ = q, None
+            span, reason = locator.locate(str(text), occ)
+            if reason:
+                reader.error(entry, "quotes", reason)
+            elif span is not None:
+                actor.quotes.append(span)
+        ann.actors[actor.id] = actor
+
+    found = locator.mentions(name_owner)
+    readers = {e["id"]: (r, e) for r, e in raw["actors"]}
+    for actor in ann.actors.values():
+        actor.mentions = found.get(actor.id, [])
+        reader, entry = readers[actor.id]
+        seen_names = {m.text for m in actor.mentions}
+        for name in actor.names:
+            if not any(t == name or t.startswith(name) for t in seen_names) and not (
+                locator.occurrences(name)
+            ):
+                reader.error(entry, "names", f"name {name!r} does not occur in the annex")
+        if not actor.spans:
+            reader.error(entry, "names", "the actor has no mention and no quote in the annex")
+
+    for section in ("strength_positions", "challenges", "focus_areas"):
+        target = getattr(ann, section)
+        for reader, entry in raw[section]:
+            span = quote_span(reader, entry)
+            area = reader.choice(entry, "area", AREAS)
+            labels = reader.labels(entry, "label")
+            if span is not None:
+                target[entry["id"]] = Statement(
+                    entry["id"], section, area, labels, span, Origin(reader.path, entry.line),
+                    reader.labels(entry, "description", required=False),
+                )
+
+    _load_figures(raw["figures"], ann, locator, quote_span)
+
+    for reader, entry in raw["relations"]:
+        span = quote_span(reader, entry)
+        subject, obj = str(entry["subject"]), str(entry["object"])
+        relation = reader.choice(entry, "relation", RELATION_TYPES)
+        year = reader.year(entry)
+        label = reader.labels(entry, "label", required=False)
+        for key, ref in (("subject", subject), ("object", obj)):
+            if ref not in ann.actors:
+                reader.error(entry, key, f"no actor with id {ref!r}")
+        if subject == obj:
+            reader.error(entry, "object", "a relation needs two different actors")
+        if span is not None:  # the entry is still checked in full, but only kept with its words
+            ann.relations[entry["id"]] = Relation(
+                id=entry["id"], subject=subject, relation=relation, object=obj, span=span,
+                origin=Origin(reader.path, entry.line), year=year, label=label,
+            )
+
+    # references from actors
+    for actor in ann.actors.values():
+        reader, entry = readers[actor.id]
+        for key in ("part_of", "located_in"):
+            ref = getattr(actor, key)
+            if ref is not None and ref not in ann.actors:
+                reader.error(entry, key, f"no actor with id {ref!r}")
+            if ref == actor.id:
+                reader.error(entry, key, "an actor cannot refer to itself")
+
+    errors.sort(key=lambda e: (e.path, e.line or 0))
+    return _sorted(ann), errors
+
+
+def _load_figures(
+    entries: list[tuple[_Reader, Lined]], ann: Annotations, locator: Locator, quote_span: Any
+) -> None:
+    from publish.build.figures import parse_quantity
+
+    for reader, entry in entries:
+        span = quote_span(reader, entry)
+        area = reader.choice(entry, "area", AREAS)
+        indicator = str(entry.get("indicator"))
+        if indicator not in ann.indicators:
+            reader.error(entry, "indicator", f"no indicator with id {indicator!r}")
+        labels = reader.labels(entry, "label")
+        expression = clean(str(entry.get("expression", "")))
+        if span is None:
+            continue
+        where = span.text.find(expression) if expression else -1
+        if where < 0:
+            reader.error(entry, "expression", f"expression {expression!r} is not in the quote")
+            continue
+        try:
+            quantity = parse_quantity(expression)
+        except FigureError as exc:
+            reader.error(entry, "expression", f"cannot parse {expression!r}: {exc}")
+            continue
+        unit = quantity.unit
+        given = entry.get("unit")
+        if given is not None:
+            if given not in COUNT_UNITS:
+                reader.error(entry, "unit", f"{given!r} is not one of: {', '.join(COUNT_UNITS)}")
+            elif unit is not None and unit != given:
+                reader.error(entry, "unit", f"unit {given!r} contradicts the expression ({unit})")
+            unit = unit or given
+        if unit is None:
+            reader.error(entry, "unit", f"say what {expression!r} counts with unit:")
+            continue
+        for key in ("scope", "subject"):
+            ref = entry.get(key)
+            if ref is not None and ref not in ann.actors:
+                reader.error(entry, key, f"no actor or place with id {ref!r}")
+        ns = span.norm_start + where
+        ann.figures[entry["id"]] = Figure(
+            id=entry["id"],
+            area=area,
+            indicator=indicator,
+            label=labels,
+            span=span,
+            expression=locator.span(ns, ns + len(expression)),
+            value=quantity.value,
+            unit=unit,
+            qualifier=quantity.qualifier,
+            low=quantity.low,
+            high=quantity.high,
+            origin=Origin(reader.path, entry.line),
+            scope=entry.get("scope"),
+            subject=entry.get("subject"),
+            year=reader.year(entry),
+            description=reader.labels(entry, "description", required=False),
+        )
+
+
+def _sorted(ann: Annotations) -> Annotations:
+    """Order every table by id, so the graph is built the same way whatever the file order."""
+    for name in ("actors", "strength_positions", "challenges", "focus_areas", "figures",
+                 "relations", "indicators"):
+        table = getattr(ann, name)
+        setattr(ann, name, dict(sorted(table.items())))
+    return ann
+
+
+def load_ignore(path: Path) -> dict[str, str]:
+    """The coverage ignore file: a list of {text, reason}; a reason is required."""
+    if not path.is_file():
+        return {}
+    data, errors = parse_yaml(path.read_text(encoding="utf-8"), str(path))
+    if errors:
+        raise errors[0]
+    out: dict[str, str] = {}
+    for entry in data.get("ignore", []) if isinstance(data, dict) else []:
+        if not isinstance(entry, Lined) or not entry.get("text") or not entry.get("reason"):
+            line = entry.line if isinstance(entry, Lined) else None
+            raise AnnotationError(str(path), line, "ignore", "each entry needs text and reason")
+        out[str(entry["text"])] = str(entry["reason"])
+    return out
