@@ -34,22 +34,18 @@ Choices, each with its reason:
 * **Substitution by token.** ``?this`` is replaced by a `pyoxigraph.NamedNode` (which validates
   the IRI) token by token, never by string formatting; in a SELECT projection it becomes
   ``(<iri> AS ?this)`` so the query stays valid.
-* **Loading (`load_remote`).** Each graph is PUT through the Graph Store Protocol into a
-  staging graph named after the version, the staging counts are checked against the dump, then
-  one SPARQL Update request MOVEs every staging graph onto its public name and records the
-  version (one request is one transaction in Virtuoso, so readers see the old or the new
-  dataset); the public counts are checked again afterwards. A failure drops the staging graphs
-  and leaves what was served untouched.
+* **Loading lives in `publish.query.remote_load`.** Querying and loading share only what
+  this module exports (the store's error mapping, version graph, union graph names); a server
+  never imports the loader.
 
-Credentials come from `publish.config` (environment only) and are sent as HTTP digest/basic
-auth; they never appear in a message: URLs are shown without user info.
+Credentials come from `publish.config` (environment only) and are sent by the loader as HTTP
+digest auth; they never appear in a message: URLs are shown without user info.
 """
 
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 from urllib.parse import urlsplit, urlunsplit
@@ -58,35 +54,27 @@ import httpx
 import pyoxigraph as ox
 
 from publish.config import Settings
-from publish.errors import QuerySyntax, QueryTimeout, StoreError
+from publish.errors import NotAcceptableKind, QuerySyntax, QueryTimeout, StoreError
 from publish.query.screening import lexemes, screen, tokens
 from publish.query.store import (
-    NotAcceptableKind,
     QueryRequest,
     QueryResult,
     StoreStats,
     boolean_result,
-    read_dist,
     solutions_result,
     triples_result,
 )
+from publish.vocab import DCTERMS, XSD
 
 RESULTS_ACCEPT = "application/sparql-results+json"
 GRAPH_ACCEPT = "application/n-triples"
-NTRIPLES = "application/n-triples"
 #: where `load_remote` records the loaded version; not under the base IRI, so never served
 LOAD_GRAPH = "urn:vestlod:load"
 UNION = "urn:vestlod:union:"  # + version: internal default graphs, never published
-STAGING = "urn:vestlod:staging:"
-HAS_VERSION = "http://purl.org/dc/terms/hasVersion"
+HAS_VERSION = str(DCTERMS.hasVersion)
 #: extra seconds httpx waits beyond the store's own limit, so the store's verdict arrives first
 GRACE = 2.0
-#: loading a large graph over HTTP is slow; this bounds each request, not the whole load
-LOAD_TIMEOUT = 1800.0
-#: triples per Graph Store request: one PUT of a 500 000-triple graph stalled Virtuoso 7.2
-#: (idle, "locks are held for a long time"); 50 000 per request loads steadily
-CHUNK = 50_000
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_XSD_STRING = str(XSD.string)
 
 
 def public_url(url: str) -> str:
@@ -99,13 +87,7 @@ def public_url(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
 
-def _auth(settings: Settings) -> httpx.Auth | None:
-    if not settings.store_user:
-        return None
-    return httpx.DigestAuth(settings.store_user, settings.store_password)
-
-
-def _iri(value: str) -> str:
+def sparql_iri(value: str) -> str:
     """``<value>`` for a SPARQL text, validated by pyoxigraph (raises on a bad IRI)."""
     try:
         return str(ox.NamedNode(value))
@@ -117,7 +99,7 @@ def substitute(query: str, bindings: Mapping[str, str]) -> str:
     """Replace the variables in ``bindings`` by IRIs, token by token (see module docstring)."""
     if not bindings:
         return query
-    iris = {name: _iri(iri) for name, iri in bindings.items()}
+    iris = {name: sparql_iri(iri) for name, iri in bindings.items()}
     out: list[str] = []
     in_projection = False
     depth = 0
@@ -179,7 +161,7 @@ def _rows(bindings: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         yield {name: _term(term) for name, term in row.items()}
 
 
-def _failure(response: httpx.Response, url: str) -> StoreError:
+def failure(response: httpx.Response, url: str) -> StoreError:
     """The store's error as ours: its first lines, never our request or credentials."""
     text = response.text.strip().split("\n\nSPARQL query:", 1)[0]  # not Virtuoso's rewrite
     short = "\n".join(text.splitlines()[:6])[:800]
@@ -283,7 +265,7 @@ class RemoteSparqlStore:
                 "store (setting query_timeout)"
             )
         if response.status_code != 200:
-            raise _failure(response, self.endpoint)
+            raise failure(response, self.endpoint)
         return response.content
 
 
@@ -298,7 +280,9 @@ def dict_list(params: list[tuple[str, str]]) -> dict[str, list[str]]:
 # ---- connecting: read what the store holds ------------------------------------------------
 
 
-def _select(client: httpx.Client, url: str, query: str) -> list[dict[str, str]]:
+def select(client: httpx.Client, url: str, query: str) -> list[dict[str, str]]:
+    """The rows of a SELECT as plain strings; any failure, including an answer that is not
+    SPARQL JSON (a login page, a proxy's error), is a `StoreError`, never a bare exception."""
     try:
         response = client.post(url, data={"query": query}, headers={"Accept": RESULTS_ACCEPT})
     except httpx.TransportError as exc:
@@ -306,30 +290,35 @@ def _select(client: httpx.Client, url: str, query: str) -> list[dict[str, str]]:
             f"the remote store {public_url(url)} is unreachable ({type(exc).__name__})"
         ) from None
     if response.status_code != 200:
-        raise _failure(response, url)
-    rows = response.json()["results"]["bindings"]
-    return [{k: v["value"] for k, v in row.items()} for row in rows]
+        raise failure(response, url)
+    try:
+        rows = response.json()["results"]["bindings"]
+        return [{k: v["value"] for k, v in row.items()} for row in rows]
+    except (ValueError, KeyError, TypeError, AttributeError):
+        raise StoreError(
+            f"the remote store {public_url(url)} sent no SPARQL JSON results"
+        ) from None
 
 
-def _version_query() -> str:
-    return (f"SELECT ?v WHERE {{ GRAPH {_iri(LOAD_GRAPH)} "
-            f"{{ {_iri(LOAD_GRAPH)} {_iri(HAS_VERSION)} ?v }} }}")
+def version_query() -> str:
+    return (f"SELECT ?v WHERE {{ GRAPH {sparql_iri(LOAD_GRAPH)} "
+            f"{{ {sparql_iri(LOAD_GRAPH)} {sparql_iri(HAS_VERSION)} ?v }} }}")
 
 
-def _counts(client: httpx.Client, url: str, graphs: tuple[str, ...] | None,
+def graph_counts(client: httpx.Client, url: str, graphs: tuple[str, ...] | None,
             prefix: str) -> dict[str, int]:
     """Triples per graph: of ``graphs``, or of every graph whose name starts with ``prefix``."""
     if graphs is not None:
         if not graphs:
             return {}
-        values = " ".join(_iri(g) for g in graphs)
+        values = " ".join(sparql_iri(g) for g in graphs)
         query = (f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} "
                  "GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
     else:
         literal = str(ox.Literal(prefix))
         query = ("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
                  f"FILTER(STRSTARTS(STR(?g), {literal})) }} GROUP BY ?g")
-    return {row["g"]: int(row["n"]) for row in _select(client, url, query)}
+    return {row["g"]: int(row["n"]) for row in select(client, url, query)}
 
 
 def union_graph(version: str) -> str:
@@ -340,7 +329,7 @@ def union_graph(version: str) -> str:
 def remote_version(settings: Settings) -> str | None:
     """The version `vestlod load` recorded in the remote store (cheap: the watcher polls it)."""
     with httpx.Client(timeout=httpx.Timeout(10.0)) as client:
-        rows = _select(client, settings.store_url, _version_query())
+        rows = select(client, settings.store_url, version_query())
     return rows[0]["v"] if rows else None
 
 
@@ -354,12 +343,13 @@ def connect(settings: Settings) -> RemoteSparqlStore:
     if not url:
         raise StoreError("no remote store configured (setting store_url / --store)")
     with httpx.Client(timeout=httpx.Timeout(60.0, connect=5.0)) as client:
-        counts = _counts(client, url, None, settings.base_iri + "graph/")
-        rows = _select(client, url, _version_query())
+        counts = graph_counts(client, url, None, settings.base_iri + "graph/")
+        rows = select(client, url, version_query())
         union = union_graph(rows[0]["v"]) if rows else None
-        if union is not None and not _select(
-                client, url, f"SELECT ?s WHERE {{ GRAPH {_iri(union)} {{ ?s ?p ?o }} }} LIMIT 1"):
-            union = None  # loaded by a vestlod without it: serve over our graphs
+        if union is not None:
+            probe = f"SELECT ?s WHERE {{ GRAPH {sparql_iri(union)} {{ ?s ?p ?o }} }} LIMIT 1"
+            if not select(client, url, probe):
+                union = None  # loaded by a vestlod without it: serve over our graphs
     if not counts:
         raise StoreError(
             f"the remote store {public_url(url)} holds no graph under {settings.base_iri}graph/; "
@@ -370,189 +360,3 @@ def connect(settings: Settings) -> RemoteSparqlStore:
                        path=public_url(url))
     return RemoteSparqlStore(url, stats, settings.query_timeout, settings.service_allowlist,
                              union=union)
-
-
-# ---- loading: replace our graphs in the remote store ----------------------------------------
-
-
-@dataclass(frozen=True)
-class LoadReport:
-    version: str
-    counts: Mapping[str, int]
-    seconds: float
-
-    @property
-    def quads(self) -> int:
-        return sum(self.counts.values())
-
-    def summary(self) -> str:
-        graphs = ", ".join(f"{g.rsplit('/', 1)[-1]} {n}" for g, n in sorted(self.counts.items()))
-        return (f"loaded {self.quads} triples ({graphs}) as version {self.version[:12]} "
-                f"in {self.seconds:.1f} s; counts verified")
-
-
-def _update(client: httpx.Client, url: str, operations: list[str]) -> None:
-    try:
-        response = client.post(url, data={"update": " ;\n".join(operations)},
-                               headers={"Accept": RESULTS_ACCEPT})
-    except httpx.TransportError as exc:
-        raise StoreError(
-            f"the update endpoint {public_url(url)} is unreachable ({type(exc).__name__})"
-        ) from None
-    if response.status_code not in (200, 204):
-        raise _failure(response, url)
-
-
-def _send_graph(client: httpx.Client, url: str, graph: str, body: bytes, replace: bool) -> None:
-    """PUT (replace) or POST (add to) one graph through the Graph Store Protocol."""
-    try:
-        response = client.request("PUT" if replace else "POST", url, params={"graph": graph},
-                                  content=body, headers={"Content-Type": NTRIPLES})
-    except httpx.TransportError as exc:
-        raise StoreError(
-            f"the graph store {public_url(url)} is unreachable ({type(exc).__name__})"
-        ) from None
-    if response.status_code not in (200, 201, 204):
-        raise _failure(response, url)
-
-
-def chunks(triples: list[ox.Triple], size: int) -> Iterator[list[ox.Triple]]:
-    """``triples`` in groups of about ``size``, never splitting triples that share a blank node.
-
-    Each Graph Store request is parsed on its own, so ``_:b1`` in two requests would become two
-    nodes; triples connected through blank nodes therefore travel in the same request.
-    """
-    parent: dict[str, str] = {}
-
-    def root(label: str) -> str:
-        while parent.setdefault(label, label) != label:
-            parent[label] = parent[parent[label]]
-            label = parent[label]
-        return label
-
-    def blanks(t: ox.Triple) -> list[str]:
-        return [n.value for n in (t.subject, t.object) if isinstance(n, ox.BlankNode)]
-
-    for t in triples:
-        labels = blanks(t)
-        for other in labels[1:]:
-            parent[root(other)] = root(labels[0])
-    groups: dict[str, list[ox.Triple]] = {}
-    batch: list[ox.Triple] = []
-    for t in triples:
-        labels = blanks(t)
-        if labels:
-            groups.setdefault(root(labels[0]), []).append(t)
-        else:
-            batch.append(t)
-            if len(batch) >= size:
-                yield batch
-                batch = []
-    for group in groups.values():
-        batch.extend(group)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def load_remote(settings: Settings, log: Callable[[str], None] = lambda _m: None) -> LoadReport:
-    """Replace our named graphs in the remote store by ``dist/`` (see the module docstring)."""
-    started = time.monotonic()
-    if not settings.store_url:
-        raise StoreError("no remote store configured (setting store_url / --store)")
-    if not settings.store_graph_store_url:
-        raise StoreError("loading needs the store's Graph Store Protocol endpoint "
-                         "(setting store_graph_store_url)")
-    data, version = read_dist(settings.dist_dir)
-    local = ox.Store()
-    try:
-        local.bulk_load(data, ox.RdfFormat.TRIG)
-    except SyntaxError as exc:
-        raise StoreError(f"{settings.dist_dir}: {exc}") from None
-    if any(True for _ in local.quads_for_pattern(None, None, None, ox.DefaultGraph())):
-        raise StoreError("the dump has triples outside a named graph; only named graphs load")
-    graphs = tuple(sorted(g.value for g in local.named_graphs() if isinstance(g, ox.NamedNode)))
-    expected = {
-        g: sum(1 for _ in local.quads_for_pattern(None, None, None, ox.NamedNode(g)))
-        for g in graphs
-    }
-    # the default graph: the set of triples of all graphs (a triple in two graphs counts once)
-    union = sorted({q.triple for q in local.quads_for_pattern(None, None, None, None)},
-                   key=str)
-    expected_union = len(union)
-    staging = {g: f"{STAGING}{version}:{g.rsplit('/', 1)[-1]}" for g in graphs}
-    new_union = union_graph(version)
-    update_url = settings.update_endpoint
-    with httpx.Client(auth=_auth(settings),
-                      timeout=httpx.Timeout(LOAD_TIMEOUT, connect=10.0)) as client:
-        try:
-            for g in graphs:
-                quads = local.quads_for_pattern(None, None, None, ox.NamedNode(g))
-                log(f"{g}: {expected[g]} triples → staging")
-                for n, part in enumerate(chunks([q.triple for q in quads], CHUNK)):
-                    body = ox.serialize(part, format=ox.RdfFormat.N_TRIPLES) or b""
-                    _send_graph(client, settings.store_graph_store_url, staging[g], body,
-                                replace=n == 0)
-            served = _select(client, settings.store_url, _version_query())
-            served_version = served[0]["v"] if served else None
-            have = _counts(client, settings.store_url, (new_union,), "").get(new_union, 0)
-            if served_version == version and have == expected_union:
-                log(f"union of the graphs: {expected_union} triples already there (in use)")
-            else:  # never the union in use: its version differs from the one being loaded
-                log(f"union of the graphs: {expected_union} triples → {new_union}")
-                for n, part in enumerate(chunks(union, CHUNK)):
-                    body = ox.serialize(part, format=ox.RdfFormat.N_TRIPLES) or b""
-                    _send_graph(client, settings.store_graph_store_url, new_union, body,
-                                replace=n == 0)
-            got = _counts(client, settings.store_url, (*staging.values(), new_union), "")
-            for g in graphs:
-                if got.get(staging[g], 0) != expected[g]:
-                    raise StoreError(
-                        f"{g}: the store holds {got.get(staging[g], 0)} triples after the "
-                        f"upload, the dump has {expected[g]}; nothing was switched"
-                    )
-            if got.get(new_union, 0) != expected_union:
-                raise StoreError(
-                    f"the union graph holds {got.get(new_union, 0)} triples after the "
-                    f"upload, the dump has {expected_union}; nothing was switched")
-            old = _counts(client, settings.store_url, None, settings.base_iri + "graph/")
-            switch = [f"MOVE SILENT GRAPH {_iri(staging[g])} TO GRAPH {_iri(g)}" for g in graphs]
-            switch += [f"DROP SILENT GRAPH {_iri(g)}" for g in old if g not in expected]
-            switch += [
-                f"DROP SILENT GRAPH {_iri(LOAD_GRAPH)}",
-                f"INSERT DATA {{ GRAPH {_iri(LOAD_GRAPH)} {{ {_iri(LOAD_GRAPH)} "
-                f"{_iri(HAS_VERSION)} {ox.Literal(version)} }} }}",
-            ]
-            log("switching the graphs in one update request")
-            _update(client, update_url, switch)
-        except BaseException:
-            spare = [new_union] if served_version != version else []
-            _drop_quietly(client, update_url, [*staging.values(), *spare])
-            raise
-        # Keep the union of the version served until now (a server may not have reloaded
-        # yet); drop any older one.
-        keep = {new_union, *([union_graph(served_version)] if served_version else [])}
-        stale = [g for g in _counts(client, settings.store_url, None, UNION) if g not in keep]
-        if stale:
-            _drop_quietly(client, update_url, stale)
-        now = _counts(client, settings.store_url, None, settings.base_iri + "graph/")
-        now_union = _counts(client, settings.store_url, (new_union,), "")
-        recorded = _select(client, settings.store_url, _version_query())
-    if now != expected:
-        raise StoreError(f"after the switch the store holds {now}, the dump has {expected}")
-    if now_union.get(new_union, 0) != expected_union:
-        raise StoreError(f"after the switch the union graph holds "
-                         f"{now_union.get(new_union, 0)} triples, the dump has "
-                         f"{expected_union}")
-    if not recorded or recorded[0]["v"] != version:
-        raise StoreError("the store did not record the loaded version")
-    return LoadReport(version, expected, time.monotonic() - started)
-
-
-def _drop_quietly(client: httpx.Client, url: str, graphs: list[str]) -> None:
-    try:
-        _update(client, url, [f"DROP SILENT GRAPH {_iri(g)}" for g in graphs])
-    except StoreError:
-        pass  # the load already failed; its own error is the one to report

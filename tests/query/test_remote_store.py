@@ -24,7 +24,6 @@ from publish.errors import QueryTimeout
 from publish.query.remote import (
     RemoteSparqlStore,
     _term,
-    chunks,
     connect,
     names_its_dataset,
     public_url,
@@ -32,6 +31,7 @@ from publish.query.remote import (
     substitute,
     union_graph,
 )
+from publish.query.remote_load import chunks
 from publish.query.store import QueryRequest, load_store
 from tests import virtuoso
 from tests.server.conftest import (

@@ -1,0 +1,259 @@
+"""`vestlod load`: replace our named graphs in a remote SPARQL 1.1 store by a built folder.
+
+Why it is shaped this way: readers of the store must see the old dataset or the new one, never a
+mix, and a failed load must leave what was served untouched.
+
+* **Staging, then one switch.** Each graph is PUT through the Graph Store Protocol into a
+  staging graph named after the version, the staging counts are checked against the dump, then
+  one SPARQL Update request MOVEs every staging graph onto its public name and records the
+  version (one request is one transaction in Virtuoso, so readers see the old or the new
+  dataset); the public counts are checked again afterwards.
+* **The union graph** of the version (see `publish.query.remote`) is written before the switch
+  under its own name; the union of the version served until now is kept for a server that has
+  not reloaded yet, older ones are dropped.
+* **A failure cleans up what it wrote.** The staging graphs (and a union graph nobody serves)
+  are dropped with one SPARQL Update; when the update endpoint refuses that too (a 401 for the
+  switch is also a 401 for the drop), they are deleted through the Graph Store endpoint that
+  accepted them. Only the load's own error is reported.
+* **Chunks.** One PUT of a 500 000-triple graph stalled Virtuoso 7.2, so graphs travel in
+  requests of `CHUNK` triples that never split a blank-node group.
+
+Credentials come only from the environment (`publish.config`) and are sent as HTTP digest auth.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+
+import httpx
+import pyoxigraph as ox
+
+from publish.config import Settings
+from publish.errors import StoreError
+from publish.query.remote import (
+    HAS_VERSION,
+    LOAD_GRAPH,
+    RESULTS_ACCEPT,
+    UNION,
+    failure,
+    graph_counts,
+    public_url,
+    select,
+    sparql_iri,
+    union_graph,
+    version_query,
+)
+from publish.query.store import read_dist
+
+NTRIPLES = "application/n-triples"
+STAGING = "urn:vestlod:staging:"
+#: loading a large graph over HTTP is slow; this bounds each request, not the whole load
+LOAD_TIMEOUT = 1800.0
+#: triples per Graph Store request: one PUT of a 500 000-triple graph stalled Virtuoso 7.2
+#: (idle, "locks are held for a long time"); 50 000 per request loads steadily
+CHUNK = 50_000
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    version: str
+    counts: Mapping[str, int]
+    seconds: float
+
+    @property
+    def quads(self) -> int:
+        return sum(self.counts.values())
+
+    def summary(self) -> str:
+        graphs = ", ".join(f"{g.rsplit('/', 1)[-1]} {n}" for g, n in sorted(self.counts.items()))
+        return (f"loaded {self.quads} triples ({graphs}) as version {self.version[:12]} "
+                f"in {self.seconds:.1f} s; counts verified")
+
+
+def _auth(settings: Settings) -> httpx.Auth | None:
+    if not settings.store_user:
+        return None
+    return httpx.DigestAuth(settings.store_user, settings.store_password)
+
+
+def _update(client: httpx.Client, url: str, operations: list[str]) -> None:
+    try:
+        response = client.post(url, data={"update": " ;\n".join(operations)},
+                               headers={"Accept": RESULTS_ACCEPT})
+    except httpx.TransportError as exc:
+        raise StoreError(
+            f"the update endpoint {public_url(url)} is unreachable ({type(exc).__name__})"
+        ) from None
+    if response.status_code not in (200, 204):
+        raise failure(response, url)
+
+
+def _send_graph(client: httpx.Client, url: str, graph: str, body: bytes, replace: bool) -> None:
+    """PUT (replace) or POST (add to) one graph through the Graph Store Protocol."""
+    try:
+        response = client.request("PUT" if replace else "POST", url, params={"graph": graph},
+                                  content=body, headers={"Content-Type": NTRIPLES})
+    except httpx.TransportError as exc:
+        raise StoreError(
+            f"the graph store {public_url(url)} is unreachable ({type(exc).__name__})"
+        ) from None
+    if response.status_code not in (200, 201, 204):
+        raise failure(response, url)
+
+
+def chunks(triples: list[ox.Triple], size: int) -> Iterator[list[ox.Triple]]:
+    """``triples`` in groups of about ``size``, never splitting triples that share a blank node.
+
+    Each Graph Store request is parsed on its own, so ``_:b1`` in two requests would become two
+    nodes; triples connected through blank nodes therefore travel in the same request.
+    """
+    parent: dict[str, str] = {}
+
+    def root(label: str) -> str:
+        while parent.setdefault(label, label) != label:
+            parent[label] = parent[parent[label]]
+            label = parent[label]
+        return label
+
+    def blanks(t: ox.Triple) -> list[str]:
+        return [n.value for n in (t.subject, t.object) if isinstance(n, ox.BlankNode)]
+
+    for t in triples:
+        labels = blanks(t)
+        for other in labels[1:]:
+            parent[root(other)] = root(labels[0])
+    groups: dict[str, list[ox.Triple]] = {}
+    batch: list[ox.Triple] = []
+    for t in triples:
+        labels = blanks(t)
+        if labels:
+            groups.setdefault(root(labels[0]), []).append(t)
+        else:
+            batch.append(t)
+            if len(batch) >= size:
+                yield batch
+                batch = []
+    for group in groups.values():
+        batch.extend(group)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def load_remote(settings: Settings, log: Callable[[str], None] = lambda _m: None) -> LoadReport:
+    """Replace our named graphs in the remote store by ``dist/`` (see the module docstring)."""
+    started = time.monotonic()
+    if not settings.store_url:
+        raise StoreError("no remote store configured (setting store_url / --store)")
+    if not settings.store_graph_store_url:
+        raise StoreError("loading needs the store's Graph Store Protocol endpoint "
+                         "(setting store_graph_store_url)")
+    data, version = read_dist(settings.dist_dir)
+    local = ox.Store()
+    try:
+        local.bulk_load(data, ox.RdfFormat.TRIG)
+    except SyntaxError as exc:
+        raise StoreError(f"{settings.dist_dir}: {exc}") from None
+    if any(True for _ in local.quads_for_pattern(None, None, None, ox.DefaultGraph())):
+        raise StoreError("the dump has triples outside a named graph; only named graphs load")
+    graphs = tuple(sorted(g.value for g in local.named_graphs() if isinstance(g, ox.NamedNode)))
+    expected = {
+        g: sum(1 for _ in local.quads_for_pattern(None, None, None, ox.NamedNode(g)))
+        for g in graphs
+    }
+    # the default graph: the set of triples of all graphs (a triple in two graphs counts once)
+    union = sorted({q.triple for q in local.quads_for_pattern(None, None, None, None)},
+                   key=str)
+    expected_union = len(union)
+    staging = {g: f"{STAGING}{version}:{g.rsplit('/', 1)[-1]}" for g in graphs}
+    new_union = union_graph(version)
+    query_url, update_url = settings.store_url, settings.update_endpoint
+    graph_store_url = settings.store_graph_store_url
+    with httpx.Client(auth=_auth(settings),
+                      timeout=httpx.Timeout(LOAD_TIMEOUT, connect=10.0)) as client:
+        # Asked first: an unreachable or refusing store fails here, before anything is
+        # written, and the cleanup below knows whether this version's union is in use.
+        served = select(client, query_url, version_query())
+        served_version = served[0]["v"] if served else None
+        try:
+            for g in graphs:
+                quads = local.quads_for_pattern(None, None, None, ox.NamedNode(g))
+                log(f"{g}: {expected[g]} triples → staging")
+                for n, part in enumerate(chunks([q.triple for q in quads], CHUNK)):
+                    body = ox.serialize(part, format=ox.RdfFormat.N_TRIPLES) or b""
+                    _send_graph(client, graph_store_url, staging[g], body, replace=n == 0)
+            have = graph_counts(client, query_url, (new_union,), "").get(new_union, 0)
+            if served_version == version and have == expected_union:
+                log(f"union of the graphs: {expected_union} triples already there (in use)")
+            else:  # never the union in use: its version differs from the one being loaded
+                log(f"union of the graphs: {expected_union} triples → {new_union}")
+                for n, part in enumerate(chunks(union, CHUNK)):
+                    body = ox.serialize(part, format=ox.RdfFormat.N_TRIPLES) or b""
+                    _send_graph(client, graph_store_url, new_union, body, replace=n == 0)
+            got = graph_counts(client, query_url, (*staging.values(), new_union), "")
+            for g in graphs:
+                if got.get(staging[g], 0) != expected[g]:
+                    raise StoreError(
+                        f"{g}: the store holds {got.get(staging[g], 0)} triples after the "
+                        f"upload, the dump has {expected[g]}; nothing was switched"
+                    )
+            if got.get(new_union, 0) != expected_union:
+                raise StoreError(
+                    f"the union graph holds {got.get(new_union, 0)} triples after the "
+                    f"upload, the dump has {expected_union}; nothing was switched")
+            old = graph_counts(client, query_url, None, settings.base_iri + "graph/")
+            switch = [f"MOVE SILENT GRAPH {sparql_iri(staging[g])} TO GRAPH {sparql_iri(g)}"
+                      for g in graphs]
+            switch += [f"DROP SILENT GRAPH {sparql_iri(g)}" for g in old if g not in expected]
+            switch += [
+                f"DROP SILENT GRAPH {sparql_iri(LOAD_GRAPH)}",
+                f"INSERT DATA {{ GRAPH {sparql_iri(LOAD_GRAPH)} {{ {sparql_iri(LOAD_GRAPH)} "
+                f"{sparql_iri(HAS_VERSION)} {ox.Literal(version)} }} }}",
+            ]
+            log("switching the graphs in one update request")
+            _update(client, update_url, switch)
+        except BaseException:
+            spare = [new_union] if served_version != version else []
+            _drop_quietly(client, update_url, graph_store_url, [*staging.values(), *spare])
+            raise
+        # Keep the union of the version served until now (a server may not have reloaded
+        # yet); drop any older one.
+        keep = {new_union, *([union_graph(served_version)] if served_version else [])}
+        stale = [g for g in graph_counts(client, query_url, None, UNION) if g not in keep]
+        if stale:
+            _drop_quietly(client, update_url, graph_store_url, stale)
+        now = graph_counts(client, query_url, None, settings.base_iri + "graph/")
+        now_union = graph_counts(client, query_url, (new_union,), "")
+        recorded = select(client, query_url, version_query())
+    if now != expected:
+        raise StoreError(f"after the switch the store holds {now}, the dump has {expected}")
+    if now_union.get(new_union, 0) != expected_union:
+        raise StoreError(f"after the switch the union graph holds "
+                         f"{now_union.get(new_union, 0)} triples, the dump has "
+                         f"{expected_union}")
+    if not recorded or recorded[0]["v"] != version:
+        raise StoreError("the store did not record the loaded version")
+    return LoadReport(version, expected, time.monotonic() - started)
+
+
+def _drop_quietly(client: httpx.Client, update_url: str, graph_store_url: str,
+                  graphs: list[str]) -> None:
+    """Drop ``graphs`` in one update; if the update endpoint refuses, DELETE each one through
+    the Graph Store endpoint (the one that accepted them). Errors are swallowed: the load has
+    already failed, and its own error is the one to report."""
+    if not graphs:
+        return
+    try:
+        _update(client, update_url, [f"DROP SILENT GRAPH {sparql_iri(g)}" for g in graphs])
+        return
+    except StoreError:
+        pass
+    for g in graphs:
+        try:
+            client.delete(graph_store_url, params={"graph": g})
+        except httpx.HTTPError:
+            return  # the store is gone: nothing more can be cleaned up from here
