@@ -174,7 +174,7 @@ def load(store_url: str, update_url: str | None, graph_store_url: str | None,
 
     Credentials come only from VESTLOD_STORE_USER and VESTLOD_STORE_PASSWORD.
     """
-    from publish.query.remote import load_remote
+    from publish.query.remote_load import load_remote
 
     settings = load_settings({
         "store_url": store_url,
@@ -258,7 +258,8 @@ def links(data: Path | None) -> None:
 @click.option("--data", type=click.Path(path_type=Path),
               help="Built folder with vestlod.trig (default dist/).")
 @click.option("--report", type=click.Path(path_type=Path),
-              help="Where to write the report (default DATA/validation-report.ttl).")
+              help="Where to write the report as Turtle, outside the built folder (default: "
+              "none; the summary is printed).")
 @click.option("--engine", type=click.Choice(["auto", "pyshacl", "fast"]), default="auto",
               show_default=True,
               help="pyshacl (the reference), fast (the Rust `shacl` package), auto: fast for "
@@ -266,11 +267,13 @@ def links(data: Path | None) -> None:
 @_errors_to_exit
 def validate(data: Path | None, report: Path | None, engine: str) -> None:
     """Validate a built dataset against shapes/; print every result, exit ≠ 0 on a violation."""
-    from publish.build.validate import validate_dist
+    from publish.build.validate import validate_dist, write_report
     from publish.errors import ShaclViolation
 
     settings = load_settings({"dist_dir": data})
-    result = validate_dist(settings.dist_dir, settings, report, engine)
+    result = validate_dist(settings.dist_dir, settings, engine=engine)
+    if report is not None:
+        write_report(result, report, settings.dist_dir)
     click.echo(result.summary())
     if result.violations:
         raise ShaclViolation(f"{len(result.violations)} SHACL violations in {settings.dist_dir}")

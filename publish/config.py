@@ -15,11 +15,9 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from publish.errors import VestlodError
+from publish.errors import ConfigError
 
-
-class ConfigError(VestlodError):
-    exit_code = 2
+__all__ = ["SETTINGS", "ConfigError", "Setting", "Settings", "load_settings"]
 
 
 @dataclass(frozen=True)

@@ -1,22 +1,27 @@
 """The one exception tree of vestlod.
 
-    VestlodError                 exit code 1, HTTP 500
-    ├── BuildError               the build cannot go on (exit 2)
-    │   ├── SourceError          the annex is missing or its sha256 changed
-    │   ├── AnnotationError      a curated YAML entry is wrong: carries path, line and field
-    │   ├── FigureError          a number expression cannot be parsed
-    │   └── ShaclViolation       the dataset does not conform to shapes/ (exit 3)
-    ├── StoreError               the SPARQL store failed (HTTP 502/500)
-    │   ├── QuerySyntax          malformed SPARQL (HTTP 400, carries the parser's message)
-    │   ├── QueryRefused         update, LOAD, outbound SERVICE (HTTP 403)
-    │   ├── QueryTimeout         the time limit was reached (HTTP 503)
-    │   └── NotReady             no dataset is loaded yet (HTTP 503)
-    ├── NotFound                 no such resource (HTTP 404)
-    ├── NotAcceptable            no offered format matches Accept/format= (HTTP 406)
-    └── BadRequest               a protocol request is malformed, e.g. no query (HTTP 400)
-        └── UnsupportedMediaType a POST body of an unknown type (HTTP 415)
+    VestlodError                 exit 1, HTTP 500  anything of ours; a 500 reveals no detail
+    ├── ConfigError              exit 2, HTTP 500  a setting is unknown, mistyped or misplaced
+    ├── BuildError               exit 2, HTTP 500  the build cannot go on
+    │   ├── SourceError          exit 2, HTTP 500  the annex is missing or its sha256 changed
+    │   ├── AnnotationError      exit 2, HTTP 500  a curated YAML entry is wrong (path, line)
+    │   ├── AnnotationErrors     exit 2, HTTP 500  every annotation problem at once (check)
+    │   ├── FigureError          exit 2, HTTP 500  a number expression cannot be parsed
+    │   └── ShaclViolation       exit 3, HTTP 500  the dataset does not conform to shapes/
+    ├── StoreError               exit 1, HTTP 502  the SPARQL store failed
+    │   ├── QuerySyntax          exit 1, HTTP 400  malformed SPARQL (the parser's message)
+    │   ├── QueryRefused         exit 1, HTTP 403  update, LOAD, outbound SERVICE
+    │   ├── QueryTimeout         exit 1, HTTP 503  the time limit was reached
+    │   └── NotReady             exit 1, HTTP 503  no dataset is loaded yet
+    ├── NotFound                 exit 1, HTTP 404  no such resource
+    ├── NotAcceptable            exit 1, HTTP 406  no offered format matches Accept/format=
+    │   └── NotAcceptableKind    exit 1, HTTP 406  none for this query's answer kind
+    └── BadRequest               exit 1, HTTP 400  a protocol request is malformed (no query)
+        └── UnsupportedMediaType exit 1, HTTP 415  a POST body of an unknown type
 
-Callers catch classes, never strings. The CLI maps `exit_code`, the server maps `status`.
+Every class lives here, so the tree above is the whole of it (tests/test_errors.py checks it
+against the classes). Callers catch classes, never strings. The CLI maps `exit_code`, the
+server maps `status`.
 """
 
 from __future__ import annotations
@@ -25,6 +30,13 @@ from __future__ import annotations
 class VestlodError(Exception):
     exit_code = 1
     status = 500
+
+
+class ConfigError(VestlodError):
+    """A setting is unknown, of the wrong type, or came from a place it may not (a secret in
+    TOML); the message names the setting and where it came from."""
+
+    exit_code = 2
 
 
 class BuildError(VestlodError):
@@ -89,6 +101,15 @@ class NotAcceptable(VestlodError):
     """Content negotiation found nothing; the message lists what is offered."""
 
     status = 406
+
+
+class NotAcceptableKind(NotAcceptable):
+    """The query's answer kind (results, boolean, graph) has no negotiated format; the kind is
+    known only once the query ran, and it travels back from a worker for the 406 message."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        super().__init__(f"no acceptable format for a {kind} answer")
 
 
 class BadRequest(VestlodError):

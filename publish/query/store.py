@@ -27,7 +27,7 @@ from typing import Any, ClassVar, Literal, Protocol, TypeVar
 
 import pyoxigraph as ox
 
-from publish.errors import QuerySyntax, StoreError
+from publish.errors import NotAcceptableKind, QuerySyntax, StoreError
 from publish.formats import Format, by_key
 
 log = logging.getLogger("vestlod.store")
@@ -135,16 +135,6 @@ class Store(Protocol):
     def prepare_worker(self) -> None:
         """Called in a freshly forked worker before its first query (reopen files, etc.)."""
         ...
-
-
-class NotAcceptableKind(StoreError):
-    """The query's answer kind has no negotiated format; carries the kind for the 406 message."""
-
-    status = 406
-
-    def __init__(self, kind: str) -> None:
-        self.kind = kind
-        super().__init__(f"no acceptable format for a {kind} answer")
 
 
 def dist_version(dist_dir: Path) -> str | None:

@@ -45,8 +45,8 @@ from typing import Any
 import anyio
 import anyio.to_thread
 
-from publish.errors import QuerySyntax, QueryTimeout, StoreError, VestlodError
-from publish.query.store import NotAcceptableKind, QueryRequest, QueryResult, Store
+from publish.errors import NotAcceptableKind, QuerySyntax, QueryTimeout, StoreError, VestlodError
+from publish.query.store import QueryRequest, QueryResult, Store
 
 _PR_SET_PDEATHSIG = 1
 _LONG = struct.pack("!i", -1)  # multiprocessing's header for a message of 2 GiB or more

@@ -17,16 +17,21 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from publish.errors import BadRequest, NotAcceptable, QueryRefused, UnsupportedMediaType
+from publish.errors import (
+    BadRequest,
+    NotAcceptable,
+    NotAcceptableKind,
+    QueryRefused,
+    UnsupportedMediaType,
+)
 from publish.formats import Format, by_name, by_suffix, negotiate, of_kind
 from publish.query.screening import screen
-from publish.query.store import NotAcceptableKind, QueryRequest, prefix_items
+from publish.query.store import QueryRequest, prefix_items
 from publish.server.cache import Cached
+from publish.server.conditional import cache_headers, not_modified
 from publish.server.live import Live, Serving
-from publish.server.middleware import MalformedQuery, strict_pairs
+from publish.server.middleware import BodyTooLarge, MalformedQuery, strict_pairs
 from publish.server.service import service_description
-
-MAX_QUERY_BYTES = 1_000_000
 
 KNOWN_PARAMS = frozenset(
     {"query", "update", "default-graph-uri", "named-graph-uri", "using-graph-uri",
@@ -96,8 +101,12 @@ def _params(pairs: list[tuple[str, str]], body_query: str | None = None) -> Prot
     )
 
 
-async def protocol_params(request: Request) -> ProtocolParams:
-    """Read the parameters from the query string, a form body or a raw query body."""
+async def protocol_params(request: Request, max_body_bytes: int) -> ProtocolParams:
+    """Read the parameters from the query string, a form body or a raw query body.
+
+    A body over ``max_body_bytes`` (the setting) is the same 413 `RequestLimits` gives; the
+    middleware normally stops it first, this keeps the endpoint safe where it is not in front.
+    """
     try:
         url_pairs = strict_pairs(request.scope.get("query_string", b""))
     except MalformedQuery as exc:
@@ -106,8 +115,8 @@ async def protocol_params(request: Request) -> ProtocolParams:
         return _params(url_pairs)
     media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     body = await request.body()
-    if len(body) > MAX_QUERY_BYTES:
-        raise BadRequest(f"the request body is larger than {MAX_QUERY_BYTES} bytes")
+    if len(body) > max_body_bytes:
+        raise BodyTooLarge(max_body_bytes)
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
@@ -150,16 +159,6 @@ def cache_key(live: Live, request: QueryRequest) -> str:
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 
-def etag_matches(if_none_match: str | None, etag: str) -> bool:
-    if not if_none_match:
-        return False
-    for candidate in if_none_match.split(","):
-        candidate = candidate.strip()
-        if candidate == "*" or candidate.removeprefix("W/") == etag:
-            return True
-    return False
-
-
 def _offered_list(formats: tuple[Format, ...]) -> str:
     return ", ".join(f"{f.media_type} (format={f.names[0]})" for f in formats)
 
@@ -168,7 +167,7 @@ async def sparql_endpoint(request: Request) -> Response:
     """GET/POST ``/sparql``: see the module docstring; errors are raised, mapped in app.py."""
     serving: Serving = request.app.state.serving
     settings = serving.settings
-    params = await protocol_params(request)
+    params = await protocol_params(request, settings.max_body_bytes)
     if params.update is not None:
         raise QueryRefused(
             "SPARQL Update is not accepted: this endpoint is read-only. "
@@ -203,12 +202,12 @@ async def sparql_endpoint(request: Request) -> Response:
         prefixes=prefix_items(settings.base_iri),
     )
     key = cache_key(live, query)
-    etag = f'"{key[:40]}"'
-    common = {"Vary": "Accept", "Cache-Control": "public, no-cache"}
-    if request.method == "GET":
-        common["ETag"] = etag
-        if etag_matches(request.headers.get("if-none-match"), etag):
-            return Response(status_code=304, headers=common)
+    # A POST is not cached by anyone, so only a GET carries a validator to send back.
+    common = cache_headers(etag=f'"{key[:40]}"' if request.method == "GET" else None,
+                           vary="Accept")
+    unchanged = not_modified(request.headers, common) if request.method == "GET" else None
+    if unchanged is not None:
+        return unchanged
 
     cached = serving.cache.get(key)
     if cached is None:
