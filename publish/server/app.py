@@ -24,9 +24,10 @@ from starlette.routing import Route
 from starlette.staticfiles import StaticFiles
 
 from publish.config import Settings
-from publish.errors import NotFound, QueryTimeout, VestlodError
+from publish.errors import NotFound, VestlodError
 from publish.query.store import Store
-from publish.server import resources, sparql
+from publish.server import deref, files, sparql, void
+from publish.server.answers import not_found, vestlod_error
 from publish.server.live import Serving
 from publish.server.metrics import CONTENT_TYPE as METRICS_TYPE
 from publish.server.metrics import Metrics
@@ -36,6 +37,7 @@ from publish.server.middleware import (
     SecurityHeaders,
     access_logger,
 )
+from publish.server.pages import Pages
 from publish.server.ui import UI_STATIC, make_ui_renderer
 
 log = logging.getLogger("vestlod.server")
@@ -48,21 +50,6 @@ EXPOSED_HEADERS = [
     "Vestlod-Dataset-Version",
     "Vestlod-Cache",
 ]
-
-
-async def vestlod_error(request: Request, exc: Exception) -> Response:
-    """Map our error tree to statuses in one place; messages are written for the client.
-
-    Plain text, like Fuseki and Oxigraph, so every SPARQL client shows the parser's message.
-    A 5xx from an unexpected place is logged; its text is still ours, never a traceback.
-    """
-    assert isinstance(exc, VestlodError)
-    if isinstance(exc, QueryTimeout):
-        request.app.state.metrics.query_timed_out()
-    if exc.status >= 500:
-        log.warning("%s %s: %s", request.method, request.url.path, exc)
-    headers = {"Retry-After": "1"} if exc.status == 503 else None
-    return PlainTextResponse(f"{exc}\n", status_code=exc.status, headers=headers)
 
 
 async def healthz(request: Request) -> Response:
@@ -154,15 +141,15 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         telemetry={"tracing": False, "metrics": False, "logs": False},
         exception_handlers={
             VestlodError: vestlod_error,
-            NotFound: resources.not_found,
-            404: resources.not_found,
+            NotFound: not_found,
+            404: not_found,
         },
     )
     app.state.settings = settings
     app.state.serving = serving
     ui_assets = Path(settings.ui_assets_dir)
     app.state.render_ui = make_ui_renderer(settings, ui_assets)
-    app.state.pages = resources.make_pages(settings.base_iri, settings.sparql_endpoint)
+    app.state.pages = Pages(settings.base_iri, settings.sparql_endpoint)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],
@@ -198,7 +185,9 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
             Route("/openapi.yaml", openapi_yaml, methods=["GET"]),
             Route("/openapi.json", openapi_json, methods=["GET"]),
             *sparql.routes,
-            *resources.routes,
+            *deref.routes,
+            *void.routes,
+            *files.routes,
         ]
     )
     app.mount("/static/vestlod", StaticFiles(directory=UI_STATIC), name="static")

@@ -1,10 +1,12 @@
 """The dataset being served right now, and the atomic swap to a new build.
 
-`Live` pairs a loaded store with its worker pool. `Serving` holds the current `Live`; a swap
-loads the new build aside (in a thread), forks its workers, then replaces the reference in one
-assignment on the event loop, so every request sees either the old or the new dataset, never a
-mix. The old pool finishes its in-flight queries and then leaves. A failed load leaves the old
-dataset serving and is logged. The result cache is cleared on every swap.
+`Live` pairs a loaded store with its worker pool and the built folder of the same version, so
+the downloads (`/dumps`, `/catalog`, VoID's dumps) always describe what `/sparql` answers from.
+`Serving` holds the current `Live`; a swap loads the new build aside (in a thread), forks its
+workers, then replaces the reference in one assignment on the event loop, so every request sees
+either the old or the new dataset, never a mix. The old pool finishes its in-flight queries
+and then leaves. A failed load leaves the old dataset serving and is logged. The result cache is
+cleared on every swap.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import anyio.to_thread
 
 from publish.config import Settings
 from publish.errors import NotReady, VestlodError
+from publish.layout import TRIG, read_sums
 from publish.query.backend import backend
 from publish.query.store import Store, prune_on_disk
 from publish.query.workers import ThreadPool, WorkerPool, make_pool
@@ -31,15 +34,46 @@ from publish.server.cache import ResultCache
 log = logging.getLogger("vestlod.server")
 
 
+def version_folder(dist: Path, version: str) -> Path | None:
+    """The folder that holds the build of ``version``, resolved, or None if none is on disk.
+
+    ``dist`` is a symlink to ``dist.<digest>/`` that a build replaces atomically, keeping the
+    previous folder beside it; so the served version is looked for behind the link first, then
+    among the siblings. A folder is the version's only if its ``SHA256SUMS`` names the very
+    ``vestlod.trig`` that was loaded (the version *is* that file's sha256).
+    """
+    dist = Path(dist)
+    candidates = [dist.resolve()]
+    candidates += sorted(p.resolve() for p in dist.parent.glob(f"{dist.name}.*"))
+    for folder in candidates:
+        if folder.is_dir() and read_sums(folder).get(TRIG) == version:
+            return folder
+    return None
+
+
 @dataclass
 class Live:
     store: Store
     pool: WorkerPool | ThreadPool
     loaded_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    #: the built folder of this version (resolved at the swap); None when none is on disk
+    folder: Path | None = None
 
     @property
     def version(self) -> str:
         return self.store.stats.version
+
+    def files(self, dist: Path) -> Path | None:
+        """The folder to serve this version's files from, checked again on every call.
+
+        A build swaps the ``dist`` link but keeps the previous folder, so the remembered one
+        normally stays right; a folder replaced in place (no link) no longer names our
+        ``vestlod.trig``, and then the version is looked for again.
+        """
+        if self.folder is not None and read_sums(self.folder).get(TRIG) == self.version:
+            return self.folder
+        self.folder = version_folder(dist, self.version)
+        return self.folder
 
 
 def worker_count(settings: Settings) -> int:
@@ -75,7 +109,10 @@ class Serving:
         async with self._swap_lock:
             pool = make_pool(store, worker_count(self.settings), self.settings.query_timeout)
             await pool.start()
-            old, self.current = self.current, Live(store, pool)
+            folder = await anyio.to_thread.run_sync(
+                version_folder, Path(self.settings.dist_dir), store.stats.version
+            )
+            old, self.current = self.current, Live(store, pool, folder=folder)
             self.cache.clear()
             self.swaps += 1
             # What is alive now lives as long as this dataset: keep it out of the collector's

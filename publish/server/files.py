@@ -1,0 +1,150 @@
+"""The published files of the version being served: ``/catalog``, ``/dumps/`` and each dump.
+
+Files come from the built folder of the served version (`Live.files`), not from whatever
+``dist/`` points at right now: a build swaps the ``dist`` link at once, but the server swaps
+its store only when it has loaded the new data (or never, under ``--store``), and until then a
+download must describe the same data as ``/sparql``. The build keeps the previous folder on disk
+for exactly this.
+
+Only names listed in that folder's ``SHA256SUMS`` are served (`publish.layout.read_sums`), so
+no request path ever reaches the file system.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import anyio.to_thread
+import pyoxigraph as ox
+from starlette.requests import Request
+from starlette.responses import FileResponse, Response
+from starlette.routing import Route
+
+from publish.errors import NotFound
+from publish.formats import by_suffix
+from publish.layout import CATALOG, SUMS, read_sums
+from publish.server.conditional import cache_headers, make_etag, not_modified
+from publish.server.live import Live, Serving
+from publish.server.negotiation import HTML, RDF_FORMATS, choose, rdf_bytes, request_lang
+from publish.server.pages import Pages
+
+
+def _served_folder(request: Request) -> tuple[Live, Path]:
+    """The live dataset and its built folder, or a 404 saying which version has no files."""
+    serving: Serving = request.app.state.serving
+    live = serving.live()
+    folder = live.files(Path(serving.settings.dist_dir))
+    if folder is None:
+        raise NotFound(f"the files of the served version {live.version[:12]} are not on disk")
+    return live, folder
+
+
+async def served_folder(request: Request) -> tuple[Live, Path]:
+    return await anyio.to_thread.run_sync(_served_folder, request)
+
+
+def listed_files(folder: Path) -> list[tuple[str, int, str]]:
+    """(name, size, sha256) of every file ``SHA256SUMS`` lists that exists as a plain file."""
+    out = []
+    for name, digest in read_sums(folder).items():
+        path = folder / name
+        try:
+            if path.is_file():
+                out.append((name, path.stat().st_size, digest))
+        except OSError:
+            continue
+    return out
+
+
+def dump_media_type(name: str) -> str:
+    if name.endswith(".gz"):
+        return "application/gzip"
+    if name == SUMS:
+        return "text/plain; charset=utf-8"
+    fmt = by_suffix(Path(name).suffix)
+    return fmt.content_type if fmt else "application/octet-stream"
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+async def catalog(request: Request) -> Response:
+    """The DCAT-AP catalog the build wrote with the served version, in the format asked for.
+
+    Turtle by default; RDF/XML, JSON-LD and N-Triples by ``Accept``, converted by Oxigraph from
+    the file (never from request text).
+    """
+    fmt = choose(request, None, RDF_FORMATS)
+    _live, folder = await served_folder(request)
+    data = await anyio.to_thread.run_sync(_read, folder / CATALOG)
+    if data is None:
+        raise NotFound("no catalog has been built")
+    headers = cache_headers(etag=make_etag(data, fmt.key), vary="Accept")
+    headers["Link"] = '</.well-known/void>; rel="describedby"'
+    unchanged = not_modified(request.headers, headers)
+    if unchanged is not None:
+        return unchanged
+    if fmt.key == "turtle":
+        body = data
+    else:
+        triples = [ox.Triple(t.subject, t.predicate, t.object)
+                   for t in ox.parse(data, format=ox.RdfFormat.TURTLE)]
+        body = rdf_bytes(triples, fmt)
+    return Response(body, media_type=fmt.content_type, headers=headers)
+
+
+async def dumps_index(request: Request) -> Response:
+    live, folder = await served_folder(request)
+    files = await anyio.to_thread.run_sync(listed_files, folder)
+    accept = request.headers.get("accept")
+    listing = [{"name": n, "size": s, "sha256": d, "media_type": dump_media_type(n),
+                "url": f"/dumps/{n}"} for n, s, d in files]
+    headers = {"Vestlod-Dataset-Version": live.version}
+    if accept and "application/json" in accept and "text/html" not in accept:
+        headers.update(cache_headers(vary="Accept"))
+        return Response(json.dumps(listing, indent=1), media_type="application/json",
+                        headers=headers)
+    pages: Pages = request.app.state.pages
+    html = pages.dumps(request_lang(request), "/dumps/", listing)
+    headers.update(cache_headers(vary="Accept, Accept-Language"))
+    return Response(html, media_type=HTML.content_type, headers=headers)
+
+
+async def dump_file(request: Request) -> Response:
+    live, folder = await served_folder(request)
+    wanted = request.path_params["name"]
+    if wanted == SUMS:
+        path = folder / SUMS
+        if not path.is_file():
+            raise NotFound("no dumps have been built")
+        sums = await anyio.to_thread.run_sync(path.read_bytes)
+        headers = cache_headers(etag=make_etag(sums))
+        headers["Vestlod-Dataset-Version"] = live.version
+        return not_modified(request.headers, headers) or Response(
+            sums, media_type=dump_media_type(SUMS), headers=headers)
+    files = {n: (s, d) for n, s, d in await anyio.to_thread.run_sync(listed_files, folder)}
+    if wanted not in files:
+        raise NotFound(f"no dump named {wanted!r}")
+    name = next(n for n in files if n == wanted)  # the listed name, not the request's text
+    _size, digest = files[name]
+    headers = cache_headers(etag=f'"{digest[:40]}"')
+    headers["Vestlod-Dataset-Version"] = live.version
+    unchanged = not_modified(request.headers, headers)
+    if unchanged is not None:
+        return unchanged
+    headers["Digest"] = f"sha-256={digest}"
+    return FileResponse(folder / name, media_type=dump_media_type(name), filename=name,
+                        headers=headers)
+
+
+routes = [
+    Route("/catalog", catalog, methods=["GET"]),
+    Route("/dumps", dumps_index, methods=["GET"]),
+    Route("/dumps/", dumps_index, methods=["GET"]),
+    Route("/dumps/{name}", dump_file, methods=["GET"]),
+]
