@@ -85,12 +85,13 @@ def prepare(size: str, quads: list[ox.Quad], base: str) -> tuple[Path, int]:
 
 def measure_one(folder: Path, engine: str) -> dict[str, Any]:
     """Validate once in this process; called in a fresh process by `measure`."""
-    from publish.build.validate import validate_dist
+    from publish.build.validate import validate_dist, write_report
     from publish.config import load_settings
 
     settings = load_settings({"shapes_dir": ROOT / "shapes"})
     t0 = time.perf_counter()
-    report = validate_dist(folder, settings, folder / f"report-{engine}.ttl", engine=engine)
+    report = validate_dist(folder, settings, engine=engine)
+    write_report(report, folder.parent / f"{folder.name}-report-{engine}.ttl", folder)
     return {
         "engine": engine,
         "seconds_total": round(time.perf_counter() - t0, 2),  # load + validate + report

@@ -2,9 +2,9 @@
 
 pyshacl is the reference validator. The build calls `validate_dataset`, which returns the report
 as Turtle (written to `dist/validation-report.ttl`) or raises `ShaclViolation` with a readable
-summary; `vestlod validate` calls `validate_dist` on a built folder. Both read pyshacl's report
-into `Finding`s, so a curator sees the focus node's label and the annotation file and line it came
-from (`vl:curatedAt` in the provenance graph), not a dump of blank nodes.
+summary; `vestlod validate` calls `validate_dist` on a built folder, which it only reads. Both
+read pyshacl's report into `Finding`s, so a curator sees the focus node's label and the annotation
+file and line it came from (`vl:curatedAt` in the provenance graph), not a dump of blank nodes.
 
 No inference is run: the vocabulary graph travels with the data, and SHACL's `sh:targetClass` and
 `sh:class` already follow its `rdfs:subClassOf` triples; RDFS inference would only add time.
@@ -309,16 +309,14 @@ def validate_dataset(ds: Dataset, settings: Settings, log: Log = lambda _m: None
     return report.turtle
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    aside = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    aside.write_text(text, encoding="utf-8")
-    os.replace(aside, path)
+def validate_dist(folder: Path, settings: Settings, *, engine: str = "auto") -> Report:
+    """`vestlod validate`: validate a built folder and return the report; the folder is only read.
 
-
-def validate_dist(folder: Path, settings: Settings, report_path: Path | None = None,
-                  engine: str = "auto") -> Report:
-    """`vestlod validate`: validate a built folder and write its report beside it (or to
-    `report_path`). The caller decides what a violation means; this never raises for one.
+    A built folder is published: its `SHA256SUMS`, the catalog's checksums and the dumps'
+    digests all name the bytes in it, so rewriting even its own `validation-report.ttl` (whose
+    Turtle differs between engines) would make them lie. The caller writes `Report.turtle`
+    where it wants (see `write_report`). The caller also decides what a violation means; this
+    never raises for one.
 
     `engine`: "pyshacl" (the reference), "fast" (the Rust `shacl` package) or "auto": the fast
     path from `FAST_PATH_MIN_TRIPLES` on, when it is installed.
@@ -328,11 +326,28 @@ def validate_dist(folder: Path, settings: Settings, report_path: Path | None = N
         big = trig.is_file() and trig.stat().st_size >= FAST_PATH_MIN_BYTES
         engine = "fast" if big and fast_path_available() else "pyshacl"
     if engine == "fast":
-        report = validate_fast(folder, settings)
-    else:
-        report = validate_graph(load_dist(folder), settings)
-    _write_atomically(report_path or folder / REPORT, report.turtle)
-    return report
+        return validate_fast(folder, settings)
+    return validate_graph(load_dist(folder), settings)
+
+
+def write_report(report: Report, path: Path, folder: Path) -> None:
+    """Write the report of `validate_dist(folder, …)` to `path`, which must lie outside `folder`.
+
+    Paths are compared after resolving links, because `dist` is a link to `dist.<version>`.
+    The file is written aside and renamed, so a reader never sees half a report.
+    """
+    target = path.absolute().parent.resolve() / path.name
+    inside = folder.resolve()
+    if target == inside or target.is_relative_to(inside):
+        raise BuildError(f"{path}: inside the validated folder {folder}, which a report may not "
+                         f"change (its SHA256SUMS would no longer match); write it elsewhere")
+    aside = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        aside.write_text(report.turtle, encoding="utf-8")
+        os.replace(aside, target)
+    except OSError as exc:
+        aside.unlink(missing_ok=True)
+        raise BuildError(f"{path}: cannot write the report: {exc}") from exc
 
 
 # ---------------------------------------------------------------------------- the fast path

@@ -8,6 +8,7 @@ new shape without a fixture fails `test_every_shape_has_a_fixture`.
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -17,9 +18,6 @@ from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDFS, SKOS, XSD
 
 from publish.build.pipeline import BuildResult, build
-from publish.cli import main
-from publish.config import Settings
-from publish.errors import ShaclViolation
 from publish.build.validate import (
     SH,
     Finding,
@@ -29,7 +27,13 @@ from publish.build.validate import (
     shape_names,
     shapes_graph,
     validate_dataset,
+    validate_dist,
+    write_report,
 )
+from publish.cli import main
+from publish.config import Settings
+from publish.errors import BuildError, ShaclViolation
+from publish.layout import read_sums
 from tests.conftest import ROOT, project_settings
 
 BASE = "https://w3id.org/vestlod/"
@@ -192,15 +196,74 @@ def test_an_organisation_without_english_label_fails_and_is_named(
         ds.remove(quad)
     ds.serialize(copy / "vestlod.trig", format="trig")
 
-    result = CliRunner().invoke(main, ["validate", "--data", str(copy)])
+    report_path = tmp_path / "report.ttl"
+    result = CliRunner().invoke(main, ["validate", "--data", str(copy),
+                                       "--report", str(report_path)])
     assert result.exit_code == ShaclViolation.exit_code, result.output
     assert f"Violation: <{ORG}> \"Aarhus Universitet\"" in result.output
     assert "vls:PrefLabelEnglishShape" in result.output
     assert "vls:LabelEnglishShape" in result.output
     assert "annotations/common.yaml:" in result.output
-    assert (copy / "validation-report.ttl").is_file()
-    report = Graph().parse(copy / "validation-report.ttl")
+    report = Graph().parse(report_path)
     assert set(report.objects(None, SH.focusNode)) == {ORG}
+
+
+# ---------------------------------------------------------------- validating never changes a build
+
+
+def _snapshot(folder: Path) -> dict[str, tuple[int, bytes]]:
+    """Every file of a folder with its modification time and bytes."""
+    return {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in sorted(folder.iterdir())}
+
+
+def _sums_hold(folder: Path) -> bool:
+    """What `sha256sum -c SHA256SUMS` checks, through the one SHA256SUMS reader."""
+    sums = read_sums(folder)
+    return bool(sums) and all(
+        hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest
+        for name, digest in sums.items())
+
+
+@pytest.mark.parametrize("engine", ["pyshacl", "fast"])
+def test_validating_a_published_build_leaves_every_file_as_it_was(
+        built: BuildResult, settings: Settings, tmp_path: Path, engine: str) -> None:
+    if engine == "fast":
+        pytest.importorskip("shacl", reason="the fast path needs the Rust `shacl` package")
+    published = tmp_path / "dist"
+    shutil.copytree(built.out, published)  # a build of its own: copytree keeps the mtimes
+    before = _snapshot(published)
+    assert _sums_hold(published)
+
+    report = validate_dist(published, settings, engine=engine)
+
+    assert report.conforms and report.turtle
+    assert _snapshot(published) == before
+    assert _sums_hold(published)
+
+
+def test_validate_prints_the_summary_and_writes_no_report_unless_asked(
+        built: BuildResult, tmp_path: Path) -> None:
+    published = tmp_path / "dist"
+    shutil.copytree(built.out, published)
+    before = _snapshot(published)
+    result = CliRunner().invoke(main, ["validate", "--data", str(published),
+                                       "--engine", "pyshacl"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("validation: conforms")
+    assert _snapshot(published) == before
+
+
+def test_a_report_path_inside_the_validated_folder_is_refused(
+        built: BuildResult, settings: Settings, tmp_path: Path) -> None:
+    """`dist` is a link to `dist.<version>`: both spellings of the folder are inside it."""
+    report = validate_dist(built.out, settings, engine="pyshacl")
+    before = _snapshot(built.out)
+    for inside in (built.out / "validation-report.ttl", built.out.resolve() / "other.ttl"):
+        with pytest.raises(BuildError, match="inside the validated folder"):
+            write_report(report, inside, built.out)
+    assert _snapshot(built.out) == before
+    write_report(report, tmp_path / "report.ttl", built.out)
+    assert (tmp_path / "report.ttl").read_text(encoding="utf-8") == report.turtle
 
 
 def test_a_violation_stops_the_build_and_keeps_the_last_good_output(tmp_path: Path) -> None:
@@ -243,14 +306,14 @@ def test_the_fast_path_reports_what_pyshacl_reports(
 def test_the_fast_path_agrees_on_the_annex_and_on_a_broken_copy(
         built: BuildResult, settings: Settings, tmp_path: Path) -> None:
     pytest.importorskip("shacl", reason="the fast path needs the Rust `shacl` package")
-    from publish.build.validate import load_dist, validate_dist
+    from publish.build.validate import load_dist
 
-    assert validate_dist(built.out, settings, tmp_path / "r.ttl", engine="fast").conforms
+    assert validate_dist(built.out, settings, engine="fast").conforms
     copy = tmp_path / "copy"
     shutil.copytree(built.out, copy)
     text = (copy / "vestlod.trig").read_text(encoding="utf-8")
     (copy / "vestlod.trig").write_text(text.replace('"Aarhus University"@en', '"AU"@de'),
                                        encoding="utf-8")
-    fast = validate_dist(copy, settings, tmp_path / "f.ttl", engine="fast")
+    fast = validate_dist(copy, settings, engine="fast")
     reference = findings(load_dist(copy), shapes_graph(settings))
     assert fast.violations and _key(list(fast.findings)) == _key(reference)
