@@ -96,6 +96,11 @@ def sha256(data: bytes) -> str:
 DumpStats = dict[str, tuple[int, str]]
 
 
+def dump_stats(files: dict[str, bytes]) -> DumpStats:
+    """What the catalog says of each dump: its size and sha256."""
+    return {name: (len(data), sha256(data)) for name, data in files.items()}
+
+
 def write_dumps(
     ds: Dataset,
     out: Path,
@@ -109,7 +114,7 @@ def write_dumps(
     disagree with the files a harvester downloads.
     """
     files = serialise(ds)
-    stats = {name: (len(data), sha256(data)) for name, data in files.items()}
+    stats = dump_stats(files)
     if describe is not None:
         extra = {**(extra or {}), **describe(stats)}
     for name, content in (extra or {}).items():

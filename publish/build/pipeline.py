@@ -1,8 +1,11 @@
-"""`build(settings)`: source → annotations → graph → SHACL gate → dumps, all or nothing.
+"""`build(settings)`: catalog.yaml → source → annotations → graph (with links) → SHACL gate →
+dumps and catalog, all or nothing.
 
 The only orchestration module of the pipeline. It reads files, calls the pure modules and hands
 the dataset to `dumps`, which writes aside and swaps. A dataset that does not conform to the
-shapes is never written: the previous good `dist/` stays as it was.
+shapes is never written: the previous good `dist/` stays as it was. `check_annotations` (what
+`vestlod check` runs) shares every step before the gate with `build` through `prepare`, so a
+check that passes means the build can fail only on SHACL or on writing.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from rdflib import Dataset, URIRef
@@ -24,9 +27,12 @@ from publish.build.annotations import (
     load_annotations,
     load_ignore,
 )
+from publish.build.source import Document, read_source, segment
 from publish.config import Settings
 from publish.errors import AnnotationErrors, BuildError, SourceError
-from publish.build.source import Document, read_source, segment
+
+if TYPE_CHECKING:  # the dumps import pyoxigraph, which `coverage` and `load_all` do not need
+    from publish.build.dumps import DumpStats
 
 Log = Callable[[str], None]
 
@@ -68,15 +74,6 @@ def load_document(settings: Settings) -> Document:
     return segment(raw)
 
 
-def check_annotations(settings: Settings) -> str:
-    """Every problem in the annotations at once, or a one-line summary."""
-    doc = load_document(settings)
-    ann, errors = collect_annotations(doc, settings.annotations_dir)
-    if errors:
-        raise AnnotationErrors(errors)
-    return f"ok: {ann.summary()}"
-
-
 def coverage_report(settings: Settings) -> list[str]:
     doc = load_document(settings)
     ann = load_annotations(doc, settings.annotations_dir)
@@ -112,27 +109,79 @@ def dataset_counts(dataset: Dataset, settings: Settings) -> dict[str, int]:
     return {"triples": len(triples), "entities": len(entities)}
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """Everything the build makes before the SHACL gate, in memory; nothing is written yet."""
+
+    catalog_data: dict[str, Any]
+    doc: Document
+    ann: Annotations
+    dataset: Dataset
+    counts: dict[str, int]
+
+    def describe(self, settings: Settings) -> Callable[[DumpStats], dict[str, str | bytes]]:
+        """The catalog for the dumps' real sizes and digests, as `write_dumps` asks for it."""
+        from publish.build.catalog import build_catalog, serialise_catalog
+
+        def describe(dumps: DumpStats) -> dict[str, str | bytes]:
+            graph = build_catalog(settings, self.catalog_data, dumps, self.counts)
+            return {CATALOG: serialise_catalog(graph, settings.base_iri)}
+
+        return describe
+
+
+def prepare(settings: Settings, annotations: Callable[[Document, Path], Annotations],
+            log: Log = lambda _msg: None) -> Prepared:
+    """The steps `build` runs before the SHACL gate, shared with `check` so the two cannot drift:
+    catalog.yaml, the annex and its checksum, the annotations, the graph (links included).
+
+    `annotations` loads them: `load_annotations` stops at the first problem (the build),
+    `_every_annotation_problem` lists them all (`check`).
+    """
+    from publish.build.graph import build_dataset
+
+    catalog_data = load_catalog_yaml(settings)
+    doc = load_document(settings)
+    ann = annotations(doc, settings.annotations_dir)
+    log(f"annotations: {ann.summary()}")
+    dataset = build_dataset(doc, ann, settings)
+    return Prepared(catalog_data, doc, ann, dataset, dataset_counts(dataset, settings))
+
+
+def _every_annotation_problem(doc: Document, directory: Path) -> Annotations:
+    ann, errors = collect_annotations(doc, directory)
+    if errors:
+        raise AnnotationErrors(errors)
+    return ann
+
+
+def check_annotations(settings: Settings) -> str:
+    """`vestlod check`: every check `build` runs except SHACL, without writing anything.
+
+    That is catalog.yaml, the annex's checksum, the annotations (every problem at once), the
+    links in data/links/ (every problem at once), the graph and the catalog of the serialised
+    dumps; it fails with the same messages the build would give. Only the SHACL gate is left to
+    `build` and `validate`: it is the one slow step (tens of seconds against about two here).
+    """
+    from publish.build.dumps import dump_stats, serialise
+
+    ready = prepare(settings, _every_annotation_problem)
+    ready.describe(settings)(dump_stats(serialise(ready.dataset)))
+    return (f"ok: {ready.ann.summary()}; links, graph ({ready.counts['triples']} triples) and "
+            "catalog checked (SHACL runs in build and validate)")
+
+
 def build(settings: Settings, log: Log = lambda _msg: None) -> BuildResult:
     """Build, validate and publish to `settings.dist_dir`; nothing is replaced on failure."""
-    from publish.build.catalog import build_catalog, serialise_catalog
-    from publish.build.dumps import DumpStats, write_dumps
-    from publish.build.graph import build_dataset
+    from publish.build.dumps import write_dumps
     from publish.build.validate import validate_dataset
 
     t0 = time.perf_counter()
-    catalog_data = load_catalog_yaml(settings)
-    doc, ann = load_all(settings)
-    log(f"annotations: {ann.summary()}")
-    dataset = build_dataset(doc, ann, settings)
+    ready = prepare(settings, load_annotations, log)
+    dataset, ann = ready.dataset, ready.ann
     report = validate_dataset(dataset, settings, log=log)
-    counts = dataset_counts(dataset, settings)
-
-    def describe(dumps: DumpStats) -> dict[str, str | bytes]:
-        graph = build_catalog(settings, catalog_data, dumps, counts)
-        return {CATALOG: serialise_catalog(graph, settings.base_iri)}
-
     files = write_dumps(dataset, settings.dist_dir, extra={"validation-report.ttl": report},
-                        describe=describe)
+                        describe=ready.describe(settings))
     graphs = {str(g.identifier): len(g) for g in sorted(dataset.graphs(), key=lambda g: str(
         g.identifier)) if len(g)}
     return BuildResult(

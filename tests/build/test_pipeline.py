@@ -15,8 +15,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from publish.build.pipeline import BuildResult, build
-from publish.errors import AnnotationError, SourceError
+from publish.build.pipeline import BuildResult, build, check_annotations
+from publish.errors import AnnotationError, AnnotationErrors, BuildError, SourceError
 from tests.conftest import ROOT, project_settings
 
 BASE = "https://w3id.org/vestlod/"
@@ -226,6 +226,53 @@ def test_a_changed_annex_stops_the_build(tmp_path: Path) -> None:
     annex.write_text(annex.read_text(encoding="utf-8") + "x", encoding="utf-8")
     with pytest.raises(SourceError, match="sha256"):
         build(project_settings(dist_dir=tmp_path / "dist", data_dir=data))
+
+
+# ---------------------------------------------------------------- check runs what build runs
+
+
+def test_check_refuses_a_broken_links_row_with_the_message_build_gives(tmp_path: Path) -> None:
+    data = copy_data(tmp_path)
+    path = data / "links" / "organisations.csv"
+    text = path.read_text(encoding="utf-8")
+    broken = text.replace("https://ror.org/04m5j1k67", "https://ror.org/not-a-ror-id", 1)
+    assert broken != text
+    path.write_text(broken, encoding="utf-8")
+    line = 1 + broken[: broken.index("not-a-ror-id")].count("\n")
+    settings = project_settings(dist_dir=tmp_path / "dist", data_dir=data)
+
+    with pytest.raises(AnnotationErrors) as checked:
+        check_annotations(settings)
+    with pytest.raises(AnnotationErrors) as built:
+        build(settings)
+    assert str(checked.value) == str(built.value)
+    assert str(checked.value).startswith(f"data/links/organisations.csv:{line}:")
+    assert not (tmp_path / "dist").exists()
+
+
+def test_check_refuses_a_catalog_yaml_the_catalog_cannot_be_built_from(tmp_path: Path) -> None:
+    data = copy_data(tmp_path)
+    path = data / "catalog.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("modified: 2026-11-27", "modified: 2026-01-01", 1),
+                    encoding="utf-8")
+    with pytest.raises(BuildError, match="modified is before issued"):
+        check_annotations(project_settings(data_dir=data))
+
+
+def test_check_refuses_a_heading_without_english_title(tmp_path: Path) -> None:
+    """The graph is built by check too: a heading the annex gained is found before the build."""
+    data = copy_data(tmp_path)
+    path = data / "source" / "headings.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    first = next(i for i, line in enumerate(lines) if ":" in line and not line.startswith("#"))
+    path.write_text("".join(lines[:first] + lines[first + 1:]), encoding="utf-8")
+    with pytest.raises(BuildError, match="no English title for the heading"):
+        check_annotations(project_settings(data_dir=data))
+
+
+def test_check_says_ok_for_the_committed_data() -> None:
+    assert check_annotations(project_settings()).startswith("ok: ")
 
 
 def test_footnote_markers_link_to_the_cited_work(store: ox.Store, annex: str) -> None:
