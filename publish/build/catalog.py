@@ -28,8 +28,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
+import yaml
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, XSD
 
@@ -392,6 +394,17 @@ class _Catalog:
             self.add(c, DCAT.dataset, ds)
         self.add(c, DCAT.service, self.service)
         return self.g
+
+
+def read_catalog_yaml(path: Path) -> dict[str, Any]:
+    """`data/catalog.yaml`: read before anything is written, so a broken file stops the build."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise BuildError(f"{path}: {exc}") from exc
+    if not isinstance(data, dict):
+        raise BuildError(f"{path}: expected a mapping at the top level")
+    return data
 
 
 def build_catalog(

@@ -16,8 +16,9 @@ reading the vocabulary files it is given.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 import yaml
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
@@ -25,9 +26,10 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKO
 
 from publish import __version__
 from publish.build.annotations import Annotations, Figure, Relation, Span, Statement
+from publish.build.catalog import read_catalog_yaml
+from publish.build.source import Document, Segment
 from publish.config import Settings
 from publish.errors import BuildError
-from publish.build.source import Document, Segment
 from publish.uris import Uris
 
 OA = Namespace("http://www.w3.org/ns/oa#")
@@ -94,8 +96,10 @@ def _da_en(graph: Graph, node: URIRef, labels: dict[str, str], *props: URIRef) -
 
 class _Builder:
     def __init__(self, doc: Document, ann: Annotations, settings: Settings,
-                 headings: dict[str, str], source_sha256: str, inputs_sha256: str) -> None:
+                 headings: dict[str, str], source_sha256: str, inputs_sha256: str,
+                 catalog: Mapping[str, Any]) -> None:
         self.doc = doc
+        self.catalog = catalog
         self.ann = ann
         self.settings = settings
         self.u = Uris(settings.base_iri)
@@ -447,24 +451,23 @@ class _Builder:
             p.add((self.u.graph(graph_name), PROV.wasGeneratedBy, act))
         p.add((self.u.graph("data"), PROV.wasDerivedFrom, self.document))
 
+    def dataset_text(self, key: str) -> dict[str, str]:
+        """The dataset's title or description in Danish and English, from data/catalog.yaml:
+        the catalog a harvester reads and the metadata graph the endpoint serves must agree."""
+        spec = self.catalog.get("dataset")
+        texts = spec.get(key) if isinstance(spec, Mapping) else None
+        if not isinstance(texts, Mapping) or not all(
+                isinstance(texts.get(lang), str) and texts[lang].strip() for lang in ("da", "en")):
+            raise BuildError(f"data/catalog.yaml: dataset.{key} needs a da and an en text")
+        return {lang: str(texts[lang]) for lang in ("da", "en")}
+
     def metadata(self) -> None:
         m, u = self.meta, self.u
         ds = u.id("dataset", "vestlod")
         m.add((ds, RDF.type, VOID.Dataset))
         m.add((ds, RDF.type, DCAT.Dataset))
-        _da_en(m, ds, {"da": "Styrket vestdansk samarbejde som linked data",
-                       "en": "Stronger West Danish cooperation as linked data"},
-               DCTERMS.title, RDFS.label)
-        _da_en(m, ds, {
-            "da": "Bilaget til aftalen om styrket vestdansk samarbejde mellem Region Nordjylland, "
-                  "Region Midtjylland og Region Syddanmark som linked open data: "
-                  "forretningsområder, styrkepositioner, aktører, tal og relationer med "
-                  "henvisning til bilagets egne ord.",
-            "en": "The annex to the agreement on stronger West Danish cooperation between the "
-                  "North Denmark Region, the Central Denmark Region and the Region of Southern "
-                  "Denmark as linked open data: business areas, strength positions, actors, "
-                  "figures and relations, each traced to the annex's own words.",
-        }, DCTERMS.description)
+        _da_en(m, ds, self.dataset_text("title"), DCTERMS.title, RDFS.label)
+        _da_en(m, ds, self.dataset_text("description"), DCTERMS.description)
         m.add((ds, DCTERMS.license, URIRef(self.settings.license)))
         m.add((ds, DCTERMS.source, self.document))
         m.add((ds, VOID.uriSpace, Literal(u.base + "id/")))
@@ -500,12 +503,20 @@ def input_digests(settings: Settings) -> dict[str, str]:
     return {name(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in paths if p.is_file()}
 
 
-def build_dataset(doc: Document, ann: Annotations, settings: Settings) -> Dataset:
-    """The whole dataset, four named graphs, no blank nodes."""
+def build_dataset(doc: Document, ann: Annotations, settings: Settings,
+                  catalog: Mapping[str, Any] | None = None) -> Dataset:
+    """The whole dataset, four named graphs, no blank nodes.
+
+    `catalog` is the content of data/catalog.yaml (the pipeline has read it already); without it
+    the file is read here, so a caller that only wants the graph need not know about it.
+    """
+    if catalog is None:
+        catalog = read_catalog_yaml(settings.catalog_path)
     inputs = input_digests(settings)
     combined = hashlib.sha256("".join(f"{k}{v}" for k, v in sorted(inputs.items())).encode())
     b = _Builder(doc, ann, settings, read_headings(settings.source_path.parent / "headings.yaml"),
-                 hashlib.sha256(doc.raw.encode("utf-8")).hexdigest(), combined.hexdigest())
+                 hashlib.sha256(doc.raw.encode("utf-8")).hexdigest(), combined.hexdigest(),
+                 catalog)
     b.vocabulary(vocabulary_files(settings))
     b.document_structure()
     b.actors()

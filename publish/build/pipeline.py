@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
 from rdflib import Dataset, URIRef
 from rdflib.term import Node
 
@@ -29,7 +28,7 @@ from publish.build.annotations import (
 )
 from publish.build.source import Document, read_source, segment
 from publish.config import Settings
-from publish.errors import AnnotationErrors, BuildError, SourceError
+from publish.errors import AnnotationErrors, SourceError
 
 if TYPE_CHECKING:  # the dumps import pyoxigraph, which `coverage` and `load_all` do not need
     from publish.build.dumps import DumpStats
@@ -88,14 +87,9 @@ def load_all(settings: Settings) -> tuple[Document, Annotations]:
 
 def load_catalog_yaml(settings: Settings) -> dict[str, Any]:
     """`data/catalog.yaml`, read before anything is written so a broken file stops the build."""
-    path = settings.catalog_path
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise BuildError(f"{path}: {exc}") from exc
-    if not isinstance(data, dict):
-        raise BuildError(f"{path}: expected a mapping at the top level")
-    return data
+    from publish.build.catalog import read_catalog_yaml
+
+    return read_catalog_yaml(settings.catalog_path)
 
 
 def dataset_counts(dataset: Dataset, settings: Settings) -> dict[str, int]:
@@ -144,7 +138,7 @@ def prepare(settings: Settings, annotations: Callable[[Document, Path], Annotati
     doc = load_document(settings)
     ann = annotations(doc, settings.annotations_dir)
     log(f"annotations: {ann.summary()}")
-    dataset = build_dataset(doc, ann, settings)
+    dataset = build_dataset(doc, ann, settings, catalog_data)
     return Prepared(catalog_data, doc, ann, dataset, dataset_counts(dataset, settings))
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from publish.build.annotations import collect_annotations, load_annotations
-from publish.errors import AnnotationError
 from publish.build.source import Document, segment
+from publish.errors import AnnotationError
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -18,7 +18,6 @@ import yaml
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
 
-from publish.build.pipeline import BuildResult
 from publish.build.catalog import (
     SHA256_ALGORITHM,
     SPDX,
@@ -27,6 +26,7 @@ from publish.build.catalog import (
     serialise_catalog,
 )
 from publish.build.dumps import DUMPS
+from publish.build.pipeline import BuildResult
 from publish.errors import BuildError
 from tests.conftest import ROOT, project_settings
 from tests.dcat_ap import SHARED, VOCABULARY, Result, check, shapes, subset_file
@@ -220,6 +220,34 @@ def test_whole_dataset_title_is_the_metadata_graphs(catalog: Graph, store: ox.St
     in_dataset = {(row["t"].value, row["t"].language) for row in result}  # type: ignore[union-attr]
     in_catalog = {(str(t), t.language) for t in catalog.objects(WHOLE, DCTERMS.title)}
     assert in_dataset and in_catalog == in_dataset
+
+
+def _metadata_with(dataset_yaml: dict[str, object]) -> Graph:
+    """The metadata graph built from the real annex with data/catalog.yaml's `dataset` replaced."""
+    from publish.build.graph import build_dataset
+    from publish.build.pipeline import load_all, load_catalog_yaml
+
+    settings = project_settings()
+    doc, ann = load_all(settings)
+    catalog = {**load_catalog_yaml(settings), "dataset": dataset_yaml}
+    return build_dataset(doc, ann, settings, catalog).graph(URIRef(BASE + "graph/metadata"))
+
+
+def test_the_metadata_graph_takes_title_and_description_from_catalog_yaml() -> None:
+    """One source for the dataset's name: the catalog's curated text, not a copy in code."""
+    meta = _metadata_with({
+        "title": {"da": "En anden titel", "en": "Another title"},
+        "description": {"da": "En anden beskrivelse.", "en": "Another description."},
+    })
+    assert set(meta.objects(WHOLE, DCTERMS.title)) == {
+        Literal("En anden titel", lang="da"), Literal("Another title", lang="en")}
+    assert set(meta.objects(WHOLE, DCTERMS.description)) == {
+        Literal("En anden beskrivelse.", lang="da"), Literal("Another description.", lang="en")}
+
+
+def test_a_dataset_title_without_english_stops_the_graph() -> None:
+    with pytest.raises(BuildError, match="dataset.title needs a da and an en text"):
+        _metadata_with({"title": {"da": "Kun dansk"}, "description": {"da": "x", "en": "x"}})
 
 
 # ------------------------------------------------------------------ pure unit tests

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from publish.server.ui import EXAMPLES
 from publish.query.store import prefixes_for
+from publish.server.ui import EXAMPLES
 
 PROLOGUE = "".join(f"PREFIX {p}: <{i}>\n" for p, i in prefixes_for("https://w3id.org/vestlod/").items())
 

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from publish.errors import BuildError, FigureError
 from publish.build.figures import RATIO_PLACES, Quantity, parse_quantity
+from publish.errors import BuildError, FigureError
 
 D = Decimal
 UNITS = {"DKK", "percent", "ratio", "years", None}

@@ -20,8 +20,8 @@ from typing import Any
 
 import pytest
 
-from publish.build.pipeline import BuildResult
 from publish.build.dumps import DUMPS
+from publish.build.pipeline import BuildResult
 from tests.conftest import ROOT
 
 HARVEST_PYTHON = ROOT / "build" / "harvest-venv" / "bin" / "python"

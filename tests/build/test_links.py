@@ -17,7 +17,6 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, OWL, RDF, SKOS
 
 from publish.build.annotations import AREAS, Annotations
-from publish.build.pipeline import load_all
 from publish.build.links import (
     NACE_NS,
     SCHEMES,
@@ -35,9 +34,10 @@ from publish.build.links import (
     read_vocabularies,
     scheme_of,
 )
+from publish.build.pipeline import load_all
 from publish.uris import Uris
-from tests.conftest import ROOT, project_settings
 from tests.build.test_pipeline import select
+from tests.conftest import ROOT, project_settings
 
 LINKS = ROOT / "data" / "links"
 VOCAB = ROOT / "data" / "vocabularies"

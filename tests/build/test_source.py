@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from publish.errors import SourceError
 from publish.build.source import AREA_TITLES, read_source, segment, slugify, split_sentences
+from publish.errors import SourceError
 
 
 def norm(raw: str) -> str:
