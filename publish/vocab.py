@@ -20,6 +20,7 @@ __all__ = [
     "LICENCE_TYPE", "NACE", "NUTS", "OA", "ORG", "OWL", "PREFIXES", "PROV", "PUBLISHER_TYPE",
     "QB", "RDF", "RDFS", "ROV", "SCHEMA", "SD", "SDMX_ATT", "SDMX_DIM", "SDMX_MEA", "SH", "SKOS",
     "SPDX", "THEME", "VCARD", "VOID", "WDT", "WIKIDATA", "XSD", "prefixes", "vestlod_prefixes",
+    "ROR",
 ]
 
 OA = Namespace("http://www.w3.org/ns/oa#")
@@ -48,6 +49,8 @@ NACE = Namespace("http://data.europa.eu/ux2/nace2/")
 WIKIDATA = Namespace("http://www.wikidata.org/")
 WDT = Namespace("http://www.wikidata.org/prop/direct/")
 IANA = Namespace("https://www.iana.org/assignments/media-types/")
+#: Research Organization Registry identifiers (links from actors)
+ROR = Namespace("https://ror.org/")
 
 #: prefix → namespace, the one table; serialisers pick the prefixes they bind from it
 PREFIXES: Mapping[str, str] = {
