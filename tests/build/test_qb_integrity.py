@@ -131,6 +131,17 @@ def test_checking_leaves_the_callers_data_unchanged() -> None:
     assert (len(graph), len(store)) == before
 
 
+def test_every_query_file_keeps_the_w3c_source_and_copyright() -> None:
+    """The W3C document licence lets the text be copied only with a link, notice and status."""
+    files = sorted(QB_DIR.glob("*.rq")) + sorted(QB_DIR.glob("*.ru"))
+    assert len(files) == 26  # 18 + 2 (IC-19) + 2 × 2 (IC-20, IC-21 templates) + 2 updates
+    for path in files:
+        head = path.read_text(encoding="utf-8")[:600]
+        assert "https://www.w3.org/TR/2014/REC-vocab-data-cube-20140116/" in head, path.name
+        assert "Recommendation 16 January 2014" in head, path.name
+        assert "Copyright © 2014 W3C®" in head, path.name
+
+
 def test_a_missing_constraint_file_is_an_error_not_a_pass(tmp_path: Path) -> None:
     folder = tmp_path / "qb"
     shutil.copytree(QB_DIR, folder)
