@@ -20,37 +20,37 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-SCHEMA = "https://schema.org/"
-DCTERMS = "http://purl.org/dc/terms/"
-OA = "http://www.w3.org/ns/oa#"
-OWL = "http://www.w3.org/2002/07/owl#"
-QB = "http://purl.org/linked-data/cube#"
-SDMX_MEASURE = "http://purl.org/linked-data/sdmx/2009/measure#"
-SDMX_ATTR = "http://purl.org/linked-data/sdmx/2009/attribute#"
-SDMX_DIM = "http://purl.org/linked-data/sdmx/2009/dimension#"
-CNT = "http://www.w3.org/2011/content#"
-PROV = "http://www.w3.org/ns/prov#"
+from publish import vocab
+
+# Plain strings of the namespaces in `publish.vocab` (pages and queries concatenate them with
+# local names and compare them with the values pyoxigraph gives back, which are `str`).
+RDF = str(vocab.RDF)
+RDFS = str(vocab.RDFS)
+SKOS = str(vocab.SKOS)
+SCHEMA = str(vocab.SCHEMA)
+DCTERMS = str(vocab.DCTERMS)
+OA = str(vocab.OA)
+OWL = str(vocab.OWL)
+QB = str(vocab.QB)
+SDMX_MEASURE = str(vocab.SDMX_MEA)
+SDMX_ATTR = str(vocab.SDMX_ATT)
+SDMX_DIM = str(vocab.SDMX_DIM)
+CNT = str(vocab.CNT)
+PROV = str(vocab.PROV)
+DOCO = str(vocab.DOCO)
+ROV = str(vocab.ROV)
+ADMS = str(vocab.ADMS)
 
 RDF_TYPE = RDF + "type"
 LABELS = (SKOS + "prefLabel", RDFS + "label", DCTERMS + "title")
 
-_PROLOGUE = f"""PREFIX rdf: <{RDF}>
-PREFIX rdfs: <{RDFS}>
-PREFIX skos: <{SKOS}>
-PREFIX schema: <{SCHEMA}>
-PREFIX dcterms: <{DCTERMS}>
-PREFIX oa: <{OA}>
-PREFIX owl: <{OWL}>
-PREFIX qb: <{QB}>
-PREFIX prov: <{PROV}>
-PREFIX cnt: <{CNT}>
-PREFIX sdmx-measure: <{SDMX_MEASURE}>
-PREFIX sdmx-attribute: <{SDMX_ATTR}>
-PREFIX sdmx-dimension: <{SDMX_DIM}>
-"""
+_PROLOGUE = "".join(
+    f"PREFIX {name}: <{iri}>\n"
+    for name, iri in vocab.prefixes((
+        "rdf", "rdfs", "skos", "schema", "dcterms", "oa", "owl", "qb", "prov", "cnt",
+        "sdmx-measure", "sdmx-attribute", "sdmx-dimension",
+    )).items()
+)
 
 _LABEL_VALUES = "FILTER(?lp IN (skos:prefLabel, rdfs:label))"
 

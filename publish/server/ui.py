@@ -113,11 +113,8 @@ def make_ui_renderer(settings: Settings, assets: Path) -> Callable[[Request], st
     template = env.get_template("sparql.html")
     prefixes = prefixes_for(settings.base_iri)
     prologue = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in prefixes.items())
-    config = {
-        "endpoint": "/sparql",
-        "prefixes": prefixes,
-        "examples": [{"title": t, "query": prologue + "\n" + q} for t, q in EXAMPLES],
-    }
+    examples = [{"title": t, "query": prologue + "\n" + q} for t, q in EXAMPLES]
+    config = {"endpoint": "/sparql", "prefixes": prefixes, "examples": examples}
     have_bundle = (assets / "yasgui.min.js").is_file()
 
     def render(request: Request) -> str:
@@ -126,8 +123,8 @@ def make_ui_renderer(settings: Settings, assets: Path) -> Callable[[Request], st
             assets=str(assets),
             # "<" escaped so no value can close the <script> element it is embedded in.
             config_json=json.dumps(config).replace("<", "\\u003c"),
-            examples=config["examples"],
-            first_query=config["examples"][0]["query"],
+            examples=examples,
+            first_query=examples[0]["query"],
             endpoint=settings.sparql_endpoint,
         )
 

@@ -1,0 +1,144 @@
+"""The words of the pages in Danish and English: interface text, predicate names, numbers.
+
+The data brings its own labels in both languages (and the dataset its own title and
+description); only the words of the interface itself, and names for common predicates that
+have no label in our vocabulary graph, are written here.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from publish.server.describe import (
+    ADMS,
+    DCTERMS,
+    OA,
+    OWL,
+    PROV,
+    RDF,
+    RDF_TYPE,
+    RDFS,
+    ROV,
+    SCHEMA,
+    SDMX_ATTR,
+    SDMX_DIM,
+    SDMX_MEASURE,
+    SKOS,
+)
+
+LANGS = ("da", "en")
+
+#: interface text; the data brings its own labels in both languages
+TEXT: dict[str, dict[str, str]] = {
+    "da": {
+        "home": "Forside", "annex": "Bilaget", "ontology": "Ontologi", "dumps": "Download",
+        "sparql": "SPARQL", "catalog": "Katalog", "void": "VoID",
+        "properties": "Egenskaber", "inverse": "Henvist til fra", "evidence": "Belæg i bilaget",
+        "strength_positions": "Styrkepositioner", "actors": "Aktører", "challenges": "Udfordringer",
+        "focus_areas": "Perspektiver og fokusområder", "figures": "Tal", "chart": "Diagram",
+        "value": "Værdi", "unit": "Enhed", "qualifier": "Forbehold", "year": "År",
+        "expression": "Udtryk i bilaget", "indicator": "Indikator", "area": "Forretningsområde",
+        "areas": "Forretningsområder", "relations": "Relationer", "type": "Type",
+        "links": "Andre datakilder", "source_sentence": "Kildesætning", "in": "i",
+        "not_found": "Ikke fundet", "not_found_text": "Der findes ingen ressource med adressen",
+        "formats": "Andre formater", "classes": "Klasser", "object_properties": "Egenskaber",
+        "schemes": "Begrebssystemer", "concepts": "begreber", "file": "Fil", "size": "Størrelse",
+        "examples": "Eksempler på forespørgsler", "query_it": "Stil spørgsmål til data",
+        "how_query": "Alle data kan hentes som filer eller forespørges med SPARQL på",
+        "triples": "tripler", "mentions": "omtaler", "switch": "English",
+        "no_figures": "Ingen tal for dette område.", "member_of": "Medlem af",
+    },
+    "en": {
+        "home": "Home", "annex": "The annex", "ontology": "Ontology", "dumps": "Downloads",
+        "sparql": "SPARQL", "catalog": "Catalog", "void": "VoID",
+        "properties": "Properties", "inverse": "Referred to by",
+        "evidence": "Evidence in the annex",
+        "strength_positions": "Strength positions", "actors": "Actors", "challenges": "Challenges",
+        "focus_areas": "Perspectives and focus areas", "figures": "Figures", "chart": "Chart",
+        "value": "Value", "unit": "Unit", "qualifier": "Qualifier", "year": "Year",
+        "expression": "Wording in the annex", "indicator": "Indicator", "area": "Business area",
+        "areas": "Business areas", "relations": "Relations", "type": "Type",
+        "links": "Other data sources", "source_sentence": "Source sentence", "in": "in",
+        "not_found": "Not found", "not_found_text": "There is no resource at",
+        "formats": "Other formats", "classes": "Classes", "object_properties": "Properties",
+        "schemes": "Concept schemes", "concepts": "concepts", "file": "File", "size": "Size",
+        "examples": "Example queries", "query_it": "Query the data",
+        "how_query": "All data can be downloaded as files or queried with SPARQL at",
+        "triples": "triples", "mentions": "mentions", "switch": "Dansk",
+        "no_figures": "No figures for this area.", "member_of": "Member of",
+    },
+}
+
+#: names of common predicates that have no label in our vocabulary graph
+PREDICATE_NAMES: dict[str, tuple[str, str]] = {
+    RDF_TYPE: ("Type", "Type"),
+    RDFS + "label": ("Etiket", "Label"),
+    RDFS + "comment": ("Kommentar", "Comment"),
+    SKOS + "prefLabel": ("Foretrukken betegnelse", "Preferred label"),
+    SKOS + "altLabel": ("Alternativ betegnelse", "Alternative label"),
+    SKOS + "scopeNote": ("Afgrænsning", "Scope note"),
+    SKOS + "definition": ("Definition", "Definition"),
+    SKOS + "inScheme": ("I begrebssystem", "In scheme"),
+    SKOS + "exactMatch": ("Svarer præcist til", "Exact match"),
+    SKOS + "closeMatch": ("Svarer nogenlunde til", "Close match"),
+    SKOS + "relatedMatch": ("Beslægtet med", "Related match"),
+    SKOS + "broader": ("Overbegreb", "Broader"),
+    OWL + "sameAs": ("Samme som", "Same as"),
+    DCTERMS + "isPartOf": ("Del af", "Part of"),
+    DCTERMS + "hasPart": ("Består af", "Has part"),
+    DCTERMS + "title": ("Titel", "Title"),
+    DCTERMS + "type": ("Slags", "Kind"),
+    DCTERMS + "description": ("Beskrivelse", "Description"),
+    RDF + "value": ("Tekst", "Text"),
+    RDF + "subject": ("Subjekt", "Subject"),
+    RDF + "predicate": ("Prædikat", "Predicate"),
+    RDF + "object": ("Objekt", "Object"),
+    OA + "hasBody": ("Indhold", "Body"),
+    OA + "hasTarget": ("Mål", "Target"),
+    OA + "hasSource": ("Kilde", "Source"),
+    OA + "hasSelector": ("Udvælgelse", "Selector"),
+    OA + "exact": ("Citat", "Quote"),
+    PROV + "wasDerivedFrom": ("Afledt af", "Derived from"),
+    PROV + "wasGeneratedBy": ("Frembragt af", "Generated by"),
+    SDMX_MEASURE + "obsValue": ("Værdi", "Value"),
+    SDMX_ATTR + "unitMeasure": ("Enhed", "Unit"),
+    SDMX_DIM + "refPeriod": ("Periode", "Period"),
+    SDMX_DIM + "refArea": ("Område", "Area"),
+    SCHEMA + "position": ("Placering", "Position"),
+    ROV + "registration": ("Registrering", "Registration"),
+    ADMS + "schemaAgency": ("Registerfører", "Register kept by"),
+    SKOS + "notation": ("Kode", "Notation"),
+}
+
+
+def choose_lang(param: str | None, accept_language: str | None) -> str:
+    """``?lang=`` beats ``Accept-Language`` (q-values honoured); Danish when nothing matches."""
+    if param in LANGS:
+        return param
+    best: tuple[float, int] | None = None
+    chosen = "da"
+    for order, part in enumerate((accept_language or "").split(",")):
+        pieces = [p.strip() for p in part.split(";")]
+        tag = pieces[0].lower().split("-", 1)[0]
+        q = 1.0
+        for param_ in pieces[1:]:
+            if param_.startswith("q="):
+                try:
+                    q = float(param_[2:])
+                except ValueError:
+                    q = 0.0
+        if tag in LANGS and q > 0 and (best is None or (q, -order) > best):
+            best, chosen = (q, -order), tag
+    return chosen
+
+
+def format_number(value: Decimal, lang: str) -> str:
+    """1234567.5 → ``1.234.567,5`` (da) or ``1,234,567.5`` (en); at most 3 decimals."""
+    q = value.quantize(Decimal("0.001")).normalize() if value != value.to_integral() else value
+    text = f"{q:,f}" if q == q.to_integral() else f"{q:,}"
+    if "." in text and text.endswith("0") and q != q.to_integral():
+        text = text.rstrip("0")
+    if lang == "da":
+        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return text
+
