@@ -32,25 +32,32 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, XSD
+from rdflib import Graph, Literal, URIRef
 
 from publish import __version__
 from publish.config import Settings
 from publish.errors import BuildError
 from publish.formats import Format, by_suffix
 from publish.uris import Uris
-
-ADMS = Namespace("http://www.w3.org/ns/adms#")
-DCATAP = Namespace("http://data.europa.eu/r5r/")
-SPDX = Namespace("http://spdx.org/rdf/terms#")
-VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
-VOID = Namespace("http://rdfs.org/ns/void#")
-AUTHORITY = "http://publications.europa.eu/resource/authority/"
-NUTS = Namespace("http://data.europa.eu/nuts/code/")
-IANA = "https://www.iana.org/assignments/media-types/"
-PUBLISHER_TYPE = Namespace("http://purl.org/adms/publishertype/")
-LICENCE_TYPE = Namespace("http://purl.org/adms/licencetype/")
+from publish.vocab import (
+    AUTHORITY,
+    DCAT,
+    DCTERMS,
+    FOAF,
+    IANA,
+    LICENCE_TYPE,
+    NUTS,
+    OWL,
+    PUBLISHER_TYPE,
+    RDF,
+    RDFS,
+    SKOS,
+    SPDX,
+    VCARD,
+    VOID,
+    XSD,
+    prefixes,
+)
 
 #: format key of `publish.formats` → code in the EU file-type authority table
 FILE_TYPES: dict[str, str] = {
@@ -62,10 +69,9 @@ COMPRESSIONS: dict[str, str] = {".gz": "application/gzip"}
 #: file type of a distribution that is access through the SPARQL endpoint (query results)
 SPARQL_FILE_TYPE = "SPARQLQRES"
 
-PREFIXES: dict[str, Namespace] = {
-    "dcat": DCAT, "dcterms": DCTERMS, "foaf": FOAF, "rdfs": RDFS, "skos": SKOS, "xsd": XSD,
-    "adms": ADMS, "dcatap": DCATAP, "spdx": SPDX, "vcard": VCARD, "void": VOID, "owl": OWL,
-}
+#: the prefixes catalog.ttl may use (each one is written only where the catalog uses it)
+CATALOG_PREFIXES = ("dcat", "dcterms", "foaf", "rdfs", "skos", "xsd", "adms", "dcatap", "spdx",
+                    "vcard", "void", "owl", "rdf", "vl")
 
 #: SHA-256 as the DCAT-AP 3.0.1 shapes accept it: their ChecksumAlgorithmRestriction requires
 #: `^https://spdx.org/rdf/terms`, while SPDX's own term is `http://…#checksumAlgorithm_sha256`
@@ -101,9 +107,8 @@ class _Catalog:
         self.d = data
         self.u = Uris(settings.base_iri)
         self.g = Graph()
-        for prefix, ns in PREFIXES.items():
+        for prefix, ns in prefixes(CATALOG_PREFIXES, settings.base_iri).items():
             self.g.bind(prefix, ns)
-        self.g.bind("vl", self.u.vl)
         self.issued = self.date("issued")
         self.modified = self.date("modified")
         if self.modified < self.issued:
@@ -437,9 +442,8 @@ def serialise_catalog(graph: Graph, base_iri: str) -> bytes:
     used = {term.value for t in triples for term in (t.subject, t.predicate, t.object)
             if isinstance(term, ox.NamedNode)}
     used |= {t.object.datatype.value for t in triples if isinstance(t.object, ox.Literal)}
-    ours = {**{p: str(ns) for p, ns in PREFIXES.items()},
-            "rdf": str(RDF), "vl": base_iri + "def/vestlod#"}
-    prefixes = {p: ns for p, ns in sorted(ours.items()) if any(i.startswith(ns) for i in used)}
-    data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+    ours = prefixes(CATALOG_PREFIXES, base_iri)
+    bound = {p: ns for p, ns in sorted(ours.items()) if any(i.startswith(ns) for i in used)}
+    data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=bound)
     assert data is not None
     return data

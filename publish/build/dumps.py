@@ -23,10 +23,11 @@ from pyoxigraph import RdfFormat
 from rdflib import Dataset
 
 from publish.errors import BuildError
+from publish.layout import SUMS, TRIG, sums_text, version_of
 
 #: file name -> pyoxigraph format of the dump ("trig" keeps the named graphs)
 DUMPS: dict[str, RdfFormat] = {
-    "vestlod.trig": RdfFormat.TRIG,
+    TRIG: RdfFormat.TRIG,
     "vestlod.ttl": RdfFormat.TURTLE,
     "vestlod.nt.gz": RdfFormat.N_TRIPLES,
     "vestlod.jsonld": RdfFormat.JSON_LD,
@@ -75,10 +76,13 @@ def serialise(ds: Dataset) -> dict[str, bytes]:
                      key=_triple_key)
     out: dict[str, bytes] = {}
     for name, fmt in DUMPS.items():
+        # without an output file ox.serialize returns the bytes; None would be a pyoxigraph bug
         if fmt == RdfFormat.TRIG:
             data = ox.serialize(quads, format=fmt, prefixes=prefixes)
         elif fmt == RdfFormat.N_TRIPLES:
-            data = gzip.compress(ox.serialize(triples, format=fmt), compresslevel=9, mtime=0)
+            plain = ox.serialize(triples, format=fmt)
+            assert plain is not None
+            data = gzip.compress(plain, compresslevel=9, mtime=0)
         elif fmt == RdfFormat.JSON_LD:
             data = ox.serialize(triples, format=fmt)
         else:
@@ -122,8 +126,8 @@ def write_dumps(
             raise BuildError(f"{name}: an extra file may not replace a dump")
         files[name] = content.encode("utf-8") if isinstance(content, str) else content
     digests = {name: sha256(data) for name, data in sorted(files.items())}
-    sums = "".join(f"{digest}  {name}\n" for name, digest in digests.items())
-    version = sha256(sums.encode())[:16]
+    sums = sums_text(digests)
+    version = version_of(sums)
     publish_files(out, files, sums, version)
     return digests
 
@@ -146,7 +150,7 @@ def publish_files(out: Path, files: dict[str, bytes], sums: str, version: str) -
     try:
         for name, data in files.items():
             (tmp / name).write_bytes(data)
-        (tmp / "SHA256SUMS").write_text(sums, encoding="utf-8")
+        (tmp / SUMS).write_text(sums, encoding="utf-8")
         for path in tmp.iterdir():
             with path.open("rb") as fh:
                 os.fsync(fh.fileno())

@@ -21,36 +21,44 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from rdflib import Dataset, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib import Dataset, Graph, Literal, URIRef
 
 from publish import __version__
 from publish.build.annotations import Annotations, Figure, Relation, Span, Statement
-from publish.build.catalog import read_catalog_yaml
+from publish.build.catalog import DCAT_VERSION, read_catalog_yaml
 from publish.build.source import Document, Segment
 from publish.config import Settings
 from publish.errors import BuildError
 from publish.uris import Uris
+from publish.vocab import (
+    AUTHORITY,
+    CNT,
+    DCAT,
+    DCTERMS,
+    DOCO,
+    FOAF,
+    NUTS,
+    OA,
+    ORG,
+    PROV,
+    QB,
+    RDF,
+    RDFS,
+    SCHEMA,
+    SDMX_ATT,
+    SDMX_DIM,
+    SDMX_MEA,
+    SKOS,
+    VOID,
+    XSD,
+    prefixes,
+)
 
-OA = Namespace("http://www.w3.org/ns/oa#")
-QB = Namespace("http://purl.org/linked-data/cube#")
-SCHEMA = Namespace("https://schema.org/")
-DOCO = Namespace("http://purl.org/spar/doco/")
-CNT = Namespace("http://www.w3.org/2011/content#")
-VOID = Namespace("http://rdfs.org/ns/void#")
-SPDX = Namespace("http://spdx.org/rdf/terms#")
-SDMX_DIM = Namespace("http://purl.org/linked-data/sdmx/2009/dimension#")
-SDMX_ATT = Namespace("http://purl.org/linked-data/sdmx/2009/attribute#")
-SDMX_MEA = Namespace("http://purl.org/linked-data/sdmx/2009/measure#")
-NUTS = Namespace("http://data.europa.eu/nuts/code/")
-
-PREFIXES = {
-    "vl": None,  # bound per base IRI
-    "skos": SKOS, "rdfs": RDFS, "owl": OWL, "dcterms": DCTERMS, "dcat": DCAT, "foaf": FOAF,
-    "org": ORG, "prov": PROV, "oa": OA, "qb": QB, "schema": SCHEMA, "doco": DOCO, "cnt": CNT,
-    "void": VOID, "spdx": SPDX, "xsd": XSD, "sdmx-dimension": SDMX_DIM,
-    "sdmx-attribute": SDMX_ATT, "sdmx-measure": SDMX_MEA,
-}
+#: the prefixes the dumps may bind (each one is written only where the data uses it)
+DUMP_PREFIXES = (
+    "vl", "skos", "rdfs", "owl", "dcterms", "dcat", "foaf", "org", "prov", "oa", "qb", "schema",
+    "doco", "cnt", "void", "spdx", "xsd", "sdmx-dimension", "sdmx-attribute", "sdmx-measure",
+)
 
 #: schema.org class per actor type (ORG classes are chosen by kind below)
 SCHEMA_TYPES = {
@@ -191,7 +199,7 @@ class _Builder:
             self.vocab.parse(path, format="turtle", publicID=self.settings.base_iri)
         for concept, prop in self.vocab.subject_objects(self.vl.property):
             slug = str(concept).rsplit("/", 1)[-1]
-            self.relation_properties[slug] = URIRef(prop)
+            self.relation_properties[slug] = URIRef(str(prop))
 
     def document_structure(self) -> None:
         g, d = self.data, self.document
@@ -200,7 +208,7 @@ class _Builder:
         g.add((d, RDF.type, CNT.ContentAsText))
         title = {"da": self.doc.title, "en": self.english(self.doc.title)}
         _da_en(g, d, title, RDFS.label, DCTERMS.title)
-        g.add((d, DCTERMS.language, URIRef("http://publications.europa.eu/resource/authority/language/DAN")))
+        g.add((d, DCTERMS.language, AUTHORITY["language/DAN"]))
         g.add((d, CNT.chars, Literal(self.doc.raw)))
         g.add((d, CNT.characterEncoding, Literal("UTF-8")))
         g.add((d, SCHEMA.sha256, Literal(self.source_sha256)))
@@ -474,10 +482,9 @@ class _Builder:
         m.add((ds, VOID.sparqlEndpoint, URIRef(self.settings.sparql_endpoint)))
         m.add((ds, VOID.vocabulary, u.ontology))
         m.add((ds, DCTERMS.conformsTo, u.ontology))
-        m.add((ds, URIRef(str(DCAT) + "version"), Literal(__version__)))
+        m.add((ds, DCAT_VERSION, Literal(__version__)))
         for lang in ("DAN", "ENG"):
-            m.add((ds, DCTERMS.language,
-                   URIRef(f"http://publications.europa.eu/resource/authority/language/{lang}")))
+            m.add((ds, DCTERMS.language, AUTHORITY[f"language/{lang}"]))
 
 
 def read_headings(path: Path) -> dict[str, str]:
@@ -526,6 +533,6 @@ def build_dataset(doc: Document, ann: Annotations, settings: Settings,
     b.links()
     b.provenance(inputs)
     b.metadata()
-    for prefix, ns in PREFIXES.items():
-        b.ds.bind(prefix, ns if ns is not None else b.vl, override=True)
+    for prefix, ns in prefixes(DUMP_PREFIXES, settings.base_iri).items():
+        b.ds.bind(prefix, ns, override=True)
     return b.ds

@@ -37,26 +37,38 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, ORG, OWL, RDF, RDFS, SKOS, XSD
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
 
 from publish.build.annotations import ACTOR_TYPES, AREAS, Annotations
 from publish.errors import AnnotationError, AnnotationErrors
 from publish.uris import SLUG, Uris
-
-SCHEMA_NS = "https://schema.org/"
-WDT_NS = "http://www.wikidata.org/prop/direct/"
-NACE_NS = "http://data.europa.eu/ux2/nace2/"
-NUTS_NS = "http://data.europa.eu/nuts/code/"
-THEME_NS = "http://publications.europa.eu/resource/authority/data-theme/"
+from publish.vocab import (
+    ADMS,
+    DCTERMS,
+    NACE,
+    NUTS,
+    ORG,
+    OWL,
+    RDF,
+    RDFS,
+    ROR,
+    ROV,
+    SCHEMA,
+    SKOS,
+    THEME,
+    WDT,
+    WIKIDATA,
+    XSD,
+)
 
 MAPPING_COLUMNS = ("subject", "property", "target", "justification", "source", "held")
 CHANGE_COLUMNS = ("event", "original", "resulting", "resulting_label_da", "resulting_label_en",
                   "resulting_type", "year", "justification", "source")
 CHANGES_FILE = "changes.csv"
 SUBJECT_KINDS = ("actor", "area", "strength-position")
-ROV = Namespace("http://www.w3.org/ns/regorg#")
-ADMS = Namespace("http://www.w3.org/ns/adms#")
+#: what the link triples are made of
+Triple = tuple[URIRef, URIRef, Node]
 #: Properties that give an actor an external identifier (counted by `vestlod links`).
 IDENTIFYING = ("owl:sameAs", "wdt:P300", "rov:registration")
 
@@ -86,20 +98,20 @@ def cvr_valid(target: str) -> bool:
     return sum(int(d) * w for d, w in zip(digits, weights, strict=True)) % 11 == 0
 
 
+def _within(namespace: str, local: str) -> re.Pattern[str]:
+    """The exact form of an IRI in `namespace` whose local part matches `local`."""
+    return re.compile(f"^{re.escape(namespace)}{local}$")
+
+
 #: The forms match the SHACL shapes (NUTS, Wikidata, ROR) and the official IRIs (NACE: the code
 #: without its dot, http://data.europa.eu/ux2/nace2/2811 for class 28.11; see the README in
 #: data/vocabularies/).
 SCHEMES: tuple[Scheme, ...] = (
-    Scheme("nuts", NUTS_NS, re.compile(r"^http://data\.europa\.eu/nuts/code/DK0\d$"),
-           vocabulary=True),
-    Scheme("nace", NACE_NS, re.compile(r"^http://data\.europa\.eu/ux2/nace2/([A-U]|\d{2,4})$"),
-           vocabulary=True),
-    Scheme("data-theme", THEME_NS, re.compile(
-        r"^http://publications\.europa\.eu/resource/authority/data-theme/[A-Z]{4}$"),
-        vocabulary=True),
-    Scheme("wikidata", "http://www.wikidata.org/", re.compile(
-        r"^http://www\.wikidata\.org/entity/Q[1-9]\d*$")),
-    Scheme("ror", "https://ror.org/", re.compile(r"^https://ror\.org/0[a-z0-9]{6}\d{2}$")),
+    Scheme("nuts", str(NUTS), _within(NUTS, r"DK0\d"), vocabulary=True),
+    Scheme("nace", str(NACE), _within(NACE, r"([A-U]|\d{2,4})"), vocabulary=True),
+    Scheme("data-theme", str(THEME), _within(THEME, r"[A-Z]{4}"), vocabulary=True),
+    Scheme("wikidata", str(WIKIDATA), _within(WIKIDATA, r"entity/Q[1-9]\d*")),
+    Scheme("ror", str(ROR), _within(ROR, r"0[a-z0-9]{6}\d{2}")),
     Scheme("iso3166-2", "DK-", re.compile(r"^DK-8[1-5]$"), literal=True),
     # The Danish Central Business Register has no IRIs of its own: the number is published as
     # an adms:Identifier of ours (id/identifier/cvr-NNNNNNNN) reached by rov:registration.
@@ -115,9 +127,9 @@ _LOOSE = (("nuts", "data.europa.eu/nuts/"), ("nace", "data.europa.eu/ux2/nace2/"
 PROPERTIES: dict[str, tuple[URIRef, frozenset[str], frozenset[str]]] = {
     "owl:sameAs": (OWL.sameAs, frozenset({"actor"}), frozenset({"wikidata", "ror"})),
     "dcterms:spatial": (DCTERMS.spatial, frozenset({"actor"}), frozenset({"nuts"})),
-    "schema:containedInPlace": (URIRef(SCHEMA_NS + "containedInPlace"), frozenset({"actor"}),
+    "schema:containedInPlace": (SCHEMA.containedInPlace, frozenset({"actor"}),
                                 frozenset({"nuts"})),
-    "wdt:P300": (URIRef(WDT_NS + "P300"), frozenset({"actor"}), frozenset({"iso3166-2"})),
+    "wdt:P300": (WDT.P300, frozenset({"actor"}), frozenset({"iso3166-2"})),
     "rov:registration": (ROV.registration, frozenset({"actor"}), frozenset({"cvr"})),
     **{
         f"skos:{name}": (SKOS[name], frozenset({"area", "strength-position"}),
@@ -212,7 +224,7 @@ def scheme_of(target: str) -> Scheme | None:
 
 def nace_iri(code: str) -> str:
     """The official IRI of a NACE Rev. 2 code: the code without its dot (28.11 -> …/2811)."""
-    return NACE_NS + code.replace(".", "")
+    return str(NACE) + code.replace(".", "")
 
 
 def _rows(text: str, path: str, columns: tuple[str, ...],
@@ -349,11 +361,11 @@ def check_links(links: Iterable[Link], changes: Iterable[Change], ann: Annotatio
         if ch.resulting_type not in ACTOR_TYPES:
             errors.append(AnnotationError(ch.path, ch.line, "resulting_type",
                                           f"unknown actor type {ch.resulting_type!r}"))
-        first = events.setdefault(ch.event, ch)
-        if (first.resulting, first.year) != (ch.resulting, ch.year):
+        first_change = events.setdefault(ch.event, ch)
+        if (first_change.resulting, first_change.year) != (ch.resulting, ch.year):
             errors.append(AnnotationError(
                 ch.path, ch.line, "event",
-                f"event {ch.event!r} has another result or year at line {first.line}"))
+                f"event {ch.event!r} has another result or year at line {first_change.line}"))
     return errors
 
 
@@ -428,7 +440,7 @@ def _publishable(iri: str) -> bool:
     return scheme is not None and bool(scheme.pattern.match(iri))
 
 
-def _concept_labels(iri: URIRef, vocab: Vocabularies) -> Iterator[tuple[URIRef, URIRef, object]]:
+def _concept_labels(iri: URIRef, vocab: Vocabularies) -> Iterator[Triple]:
     """Label and notation of an external concept, and its ancestors as far as their IRIs are
     link targets themselves (NACE division -> section).
 
@@ -463,7 +475,7 @@ def _concept_labels(iri: URIRef, vocab: Vocabularies) -> Iterator[tuple[URIRef, 
 
 
 def link_triples(links: LinkSet, ann: Annotations, uris: Uris,
-                 vocab: Vocabularies) -> Iterator[tuple[URIRef, URIRef, object]]:
+                 vocab: Vocabularies) -> Iterator[Triple]:
     """The published links, the labels of what they point to, and the modelled changes."""
     labelled: set[URIRef] = set()
     for link in links.published:
@@ -486,7 +498,7 @@ def link_triples(links: LinkSet, ann: Annotations, uris: Uris,
 
 
 def _cvr_triples(subject: URIRef, number: str,
-                 uris: Uris) -> Iterator[tuple[URIRef, URIRef, object]]:
+                 uris: Uris) -> Iterator[Triple]:
     """An organisation's CVR registration in the W3C Registered Organization Vocabulary."""
     ident = uris.id("identifier", f"cvr-{number}")
     yield subject, ROV.registration, ident
@@ -499,7 +511,7 @@ def _cvr_triples(subject: URIRef, number: str,
 
 
 def _change_triples(changes: Iterable[Change], ann: Annotations,
-                    uris: Uris) -> Iterator[tuple[URIRef, URIRef, object]]:
+                    uris: Uris) -> Iterator[Triple]:
     by_event: dict[str, list[Change]] = {}
     for ch in changes:
         by_event.setdefault(ch.event, []).append(ch)
@@ -568,9 +580,9 @@ def coverage_table(links: LinkSet, ann: Annotations) -> list[str]:
                f"{100 * org_with / max(org_tot, 1):5.0f}%")
     without = sorted(a.id for a in ann.actors.values()
                      if a.kind in ("org", "region") and a.id not in external)
-    held = {link.ident for link in links.links if link.held and link.kind == "actor"}
+    held_actors = {link.ident for link in links.links if link.held and link.kind == "actor"}
     out.append(f"  organisations without one ({len(without)}; * = a candidate is held):")
-    out += textwrap.wrap(" ".join(i + ("*" if i in held else "") for i in without),
+    out += textwrap.wrap(" ".join(i + ("*" if i in held_actors else "") for i in without),
                          width=96, initial_indent="    ", subsequent_indent="    ",
                          break_on_hyphens=False)
     units = [i for i in without if ann.actors[i].part_of]
@@ -593,8 +605,8 @@ def coverage_table(links: LinkSet, ann: Annotations) -> list[str]:
     missing = []
     for kind, ident in concepts:
         mine = [lk for lk in nace if lk.kind == kind and lk.ident == ident]
-        shown = [lk.target.removeprefix(NACE_NS) for lk in mine if not lk.held]
-        held = [lk.target.removeprefix(NACE_NS) for lk in mine if lk.held]
+        shown = [lk.target.removeprefix(str(NACE)) for lk in mine if not lk.held]
+        held = [lk.target.removeprefix(str(NACE)) for lk in mine if lk.held]
         if not shown:
             missing.append(f"{kind}:{ident}")
         extra = f"  +held {' '.join(held)}" if held else ""

@@ -29,14 +29,12 @@ from publish.build.annotations import (
 from publish.build.source import Document, read_source, segment
 from publish.config import Settings
 from publish.errors import AnnotationErrors, SourceError
+from publish.layout import CATALOG, REPORT, SUMS, read_sums
 
 if TYPE_CHECKING:  # the dumps import pyoxigraph, which `coverage` and `load_all` do not need
     from publish.build.dumps import DumpStats
 
 Log = Callable[[str], None]
-
-#: the DCAT-AP catalog in dist/, beside (not among) the dumps it describes
-CATALOG = "catalog.ttl"
 
 
 @dataclass(frozen=True)
@@ -58,14 +56,13 @@ class BuildResult:
 
 def expected_sha256(settings: Settings) -> str:
     """The annex's recorded sha256 (data/source/SHA256SUMS), checked at every build."""
-    sums = settings.source_path.parent / "SHA256SUMS"
+    sums = settings.source_path.parent / SUMS
     if not sums.is_file():
         raise SourceError(f"{sums}: missing; it records the sha256 of the annex")
-    for line in sums.read_text(encoding="utf-8").splitlines():
-        parts = line.split()
-        if len(parts) == 2 and parts[1].lstrip("*") == settings.source_path.name:
-            return parts[0]
-    raise SourceError(f"{sums}: no line for {settings.source_path.name}")
+    digest = read_sums(sums.parent).get(settings.source_path.name)
+    if digest is None:
+        raise SourceError(f"{sums}: no line for {settings.source_path.name}")
+    return digest
 
 
 def load_document(settings: Settings) -> Document:
@@ -174,7 +171,7 @@ def build(settings: Settings, log: Log = lambda _msg: None) -> BuildResult:
     ready = prepare(settings, load_annotations, log)
     dataset, ann = ready.dataset, ready.ann
     report = validate_dataset(dataset, settings, log=log)
-    files = write_dumps(dataset, settings.dist_dir, extra={"validation-report.ttl": report},
+    files = write_dumps(dataset, settings.dist_dir, extra={REPORT: report},
                         describe=ready.describe(settings))
     graphs = {str(g.identifier): len(g) for g in sorted(dataset.graphs(), key=lambda g: str(
         g.identifier)) if len(g)}

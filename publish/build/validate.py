@@ -26,31 +26,22 @@ from typing import Any
 from urllib.parse import urljoin
 
 from pyshacl import validate
-from rdflib import Dataset, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS, XSD
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
 from publish.config import Settings
 from publish.errors import BuildError, ShaclViolation
+from publish.layout import TRIG
+from publish.vocab import OA, PROV, RDF, RDFS, SH, SKOS, XSD, prefixes
 
-SH = Namespace("http://www.w3.org/ns/shacl#")
-OA = Namespace("http://www.w3.org/ns/oa#")
-PROV = Namespace("http://www.w3.org/ns/prov#")
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
-#: prefixes for paths in the summary (vls: and vl: are added per base IRI)
-PREFIXES = (
-    ("rdf", str(RDF)), ("rdfs", str(RDFS)), ("skos", str(SKOS)), ("xsd", str(XSD)),
-    ("dcterms", "http://purl.org/dc/terms/"), ("owl", "http://www.w3.org/2002/07/owl#"),
-    ("prov", str(PROV)), ("oa", str(OA)), ("cnt", "http://www.w3.org/2011/content#"),
-    ("qb", "http://purl.org/linked-data/cube#"), ("schema", "https://schema.org/"),
-    ("sdmx-measure", "http://purl.org/linked-data/sdmx/2009/measure#"),
-    ("sdmx-attribute", "http://purl.org/linked-data/sdmx/2009/attribute#"),
-    ("sdmx-dimension", "http://purl.org/linked-data/sdmx/2009/dimension#"),
+#: prefixes for IRIs in the summary, in the order they are tried (our own per base IRI)
+SUMMARY_PREFIXES = (
+    "vls", "vl", "rdf", "rdfs", "skos", "xsd", "dcterms", "owl", "prov", "oa", "cnt", "qb",
+    "schema", "sdmx-measure", "sdmx-attribute", "sdmx-dimension",
 )
-TRIG = "vestlod.trig"
-REPORT = "validation-report.ttl"
 
 Log = Callable[[str], None]
 
@@ -132,13 +123,13 @@ def shapes_graph(settings: Settings) -> Graph:
     here keeps the shapes file free of the base IRI, exactly like the ontology files.
     """
     g = Graph()
-    for path in sorted(Path(settings.shapes_dir).glob("*.ttl")):
-        g.parse(path, format="turtle", publicID=settings.base_iri)
+    for shapes_file in sorted(Path(settings.shapes_dir).glob("*.ttl")):
+        g.parse(shapes_file, format="turtle", publicID=settings.base_iri)
     for decl, ns in list(g.subject_objects(SH.namespace)):
         if isinstance(ns, Literal) and "://" not in str(ns):
             # urljoin drops an empty fragment, and "def/vestlod#" must keep its "#"
-            path, hash_, fragment = str(ns).partition("#")
-            resolved = urljoin(settings.base_iri, path) + hash_ + fragment
+            local, hash_, fragment = str(ns).partition("#")
+            resolved = urljoin(settings.base_iri, local) + hash_ + fragment
             g.set((decl, SH.namespace, Literal(resolved, datatype=XSD.anyURI)))
     return g
 
@@ -177,7 +168,7 @@ class _PreparedQueryGraph(Graph):
         super().__init__()
         self._prepared: dict[tuple[str, tuple[tuple[str, str], ...]], Query] = {}
 
-    def query(self, query_object: str | Query, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    def query(self, query_object: str | Query, *args: Any, **kwargs: Any) -> Any:
         if isinstance(query_object, str):
             init_ns = kwargs.get("initNs") or {}
             key = (query_object, tuple(sorted((k, str(v)) for k, v in init_ns.items())))
@@ -275,8 +266,7 @@ def read_findings(report: Graph, data: Graph, base_iri: str) -> list[Finding]:
 
 
 def summary_prefixes(settings: Settings) -> tuple[tuple[str, str], ...]:
-    return (("vls", settings.base_iri + "shapes/vestlod#"),
-            ("vl", settings.base_iri + "def/vestlod#"), *PREFIXES)
+    return tuple(prefixes(SUMMARY_PREFIXES, settings.base_iri).items())
 
 
 def validate_graph(data: Graph, settings: Settings) -> Report:

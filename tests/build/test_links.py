@@ -18,7 +18,6 @@ from rdflib.namespace import DCTERMS, ORG, OWL, RDF, SKOS
 
 from publish.build.annotations import AREAS, Annotations
 from publish.build.links import (
-    NACE_NS,
     SCHEMES,
     Link,
     LinkSet,
@@ -36,6 +35,7 @@ from publish.build.links import (
 )
 from publish.build.pipeline import load_all
 from publish.uris import Uris
+from publish.vocab import NACE
 from tests.build.test_pipeline import select
 from tests.conftest import ROOT, project_settings
 
@@ -101,7 +101,7 @@ def test_regions_link_to_nuts_wikidata_ror_and_iso(linkset: LinkSet) -> None:
 
 def test_every_area_and_strength_position_has_a_published_nace_mapping(
         linkset: LinkSet, ann: Annotations) -> None:
-    mapped = {(lk.kind, lk.ident) for lk in linkset.published if lk.target.startswith(NACE_NS)}
+    mapped = {(lk.kind, lk.ident) for lk in linkset.published if lk.target.startswith(str(NACE))}
     wanted = {("area", a) for a in AREAS} | {("strength-position", s)
                                             for s in ann.strength_positions}
     assert wanted - mapped == set()
@@ -288,7 +288,7 @@ def test_the_coverage_table_names_who_has_no_identifier_and_marks_held_candidate
 
 PREFIX = f"""
 PREFIX schema: <https://schema.org/>
-PREFIX nace: <{NACE_NS}>
+PREFIX nace: <{NACE}>
 PREFIX nuts: <http://data.europa.eu/nuts/code/>
 PREFIX owl: <http://www.w3.org/2002/07/owl#>
 PREFIX id: <{BASE}id/>
