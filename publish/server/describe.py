@@ -189,10 +189,13 @@ class Description:
 
     def __post_init__(self) -> None:
         for t in self.triples:
+            obj = t.object
+            if isinstance(obj, ox.Triple):
+                continue  # a quoted triple (RDF-star): our data has none, no page can show one
             s = _key(t.subject)
-            self._out[s][t.predicate.value].append(t.object)  # type: ignore[arg-type]
-            if isinstance(t.object, ox.NamedNode):
-                self._in[t.object.value][t.predicate.value].append(s)
+            self._out[s][t.predicate.value].append(obj)
+            if isinstance(obj, ox.NamedNode):
+                self._in[obj.value][t.predicate.value].append(s)
 
     @classmethod
     def parse(cls, subject: str, ntriples: bytes) -> Description:

@@ -23,7 +23,7 @@ import secrets
 import sys
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TextIO
 from urllib.parse import unquote_to_bytes
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -204,13 +204,16 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+class _AccessHandler(logging.StreamHandler[TextIO]):
+    """Ours, so a second app in the same process finds it and adds no second handler."""
+
+
 def access_logger(name: str = "vestlod.access") -> logging.Logger:
     """The JSON access log on stderr; one handler, however many apps are built in a process."""
     logger = logging.getLogger(name)
-    if not any(getattr(h, "_vestlod", False) for h in logger.handlers):
-        handler = logging.StreamHandler(sys.stderr)
+    if not any(isinstance(h, _AccessHandler) for h in logger.handlers):
+        handler = _AccessHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("%(message)s"))
-        handler._vestlod = True  # type: ignore[attr-defined]
         logger.addHandler(handler)
         logger.setLevel(logging.INFO)
         logger.propagate = False

@@ -11,15 +11,15 @@ import pyoxigraph as ox
 from publish.config import Settings
 from publish.formats import Format, of_kind
 from publish.query.store import StoreStats, prefixes_for
+from publish.server.negotiation import rdf_bytes
+from publish.vocab import DCTERMS, RDF, SD, VOID, XSD
 
-SD = "http://www.w3.org/ns/sparql-service-description#"
-VOID = "http://rdfs.org/ns/void#"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-DCTERMS = "http://purl.org/dc/terms/"
+RDF_TYPE = ox.NamedNode(str(RDF.type))
+XSD_INTEGER = ox.NamedNode(str(XSD.integer))
 
 
 def _sd(local: str) -> ox.NamedNode:
-    return ox.NamedNode(SD + local)
+    return ox.NamedNode(str(SD) + local)
 
 
 def service_description(settings: Settings, stats: StoreStats, fmt: Format) -> bytes:
@@ -36,9 +36,9 @@ def service_description(settings: Settings, stats: StoreStats, fmt: Format) -> b
         ox.Triple(dataset, RDF_TYPE, _sd("Dataset")),
         ox.Triple(dataset, _sd("defaultGraph"), default_graph),
         ox.Triple(default_graph, RDF_TYPE, _sd("Graph")),
-        ox.Triple(default_graph, ox.NamedNode(VOID + "triples"), ox.Literal(str(stats.quads),
-                  datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))),
-        ox.Triple(dataset, ox.NamedNode(DCTERMS + "hasVersion"), ox.Literal(stats.version)),
+        ox.Triple(default_graph, ox.NamedNode(str(VOID.triples)), ox.Literal(str(stats.quads),
+                  datatype=XSD_INTEGER)),
+        ox.Triple(dataset, ox.NamedNode(str(DCTERMS.hasVersion)), ox.Literal(stats.version)),
     ]
     if settings.service_allowlist:
         triples.append(ox.Triple(service, _sd("feature"), _sd("BasicFederatedQuery")))
@@ -57,4 +57,4 @@ def service_description(settings: Settings, stats: StoreStats, fmt: Format) -> b
             ox.Triple(named, _sd("name"), ox.NamedNode(graph)),
         ]
     prefixes = prefixes_for(settings.base_iri) if fmt.key == "turtle" else None
-    return ox.serialize(triples, format=fmt.oxigraph, prefixes=prefixes) or b""  # type: ignore[arg-type]
+    return rdf_bytes(triples, fmt, prefixes)

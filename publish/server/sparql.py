@@ -24,7 +24,7 @@ from publish.errors import (
     QueryRefused,
     UnsupportedMediaType,
 )
-from publish.formats import Format, by_name, by_suffix, negotiate, of_kind
+from publish.formats import Format, by_key, by_name, negotiate, of_kind
 from publish.query.screening import screen
 from publish.query.store import QueryRequest, prefix_items
 from publish.server.cache import Cached
@@ -44,7 +44,7 @@ RESULT_FORMATS: tuple[Format, ...] = of_kind("results")
 GRAPH_FORMATS: tuple[Format, ...] = tuple(
     f for f in of_kind("rdf") if f.key in ("turtle", "ntriples", "jsonld", "rdfxml")
 )
-SERVICE_FORMATS: tuple[Format, ...] = (*GRAPH_FORMATS[:1], by_suffix(".html"), *GRAPH_FORMATS[1:])  # type: ignore[arg-type]
+SERVICE_FORMATS: tuple[Format, ...] = (*GRAPH_FORMATS[:1], by_key("html"), *GRAPH_FORMATS[1:])
 
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"

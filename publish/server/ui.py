@@ -14,12 +14,18 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 
+from publish import vocab
 from publish.config import Settings
 from publish.query.store import prefixes_for
 
 HERE = Path(__file__).parent
 UI_STATIC = HERE / "static"
 UI_TEMPLATES = HERE / "templates"
+
+def _declare(name: str) -> str:
+    """A PREFIX line for a namespace the UI's prologue (`prefixes_for`) does not declare."""
+    return f"PREFIX {name}: <{vocab.PREFIXES[name]}>"
+
 
 # Real questions about the annex. The vocabulary is the one in ontology/vestlod.ttl.
 EXAMPLES: tuple[tuple[str, str], ...] = (
@@ -36,7 +42,7 @@ ORDER BY DESC(?positions)""",
     ),
     (
         "The largest figures in the annex",
-        """PREFIX sdmx-measure: <http://purl.org/linked-data/sdmx/2009/measure#>
+        _declare("sdmx-measure") + """
 SELECT ?figure ?value ?expression ?indicator
 WHERE {
   ?figure a qb:Observation ;
@@ -49,7 +55,7 @@ LIMIT 20""",
     ),
     (
         "Actors named in each business area",
-        """PREFIX doco: <http://purl.org/spar/doco/>
+        _declare("doco") + """
 SELECT ?area ?areaLabel (COUNT(DISTINCT ?actor) AS ?actors)
 WHERE {
   ?mention oa:hasBody ?actor ; oa:hasTarget/dcterms:isPartOf ?sentence .
