@@ -1,9 +1,19 @@
 """`create_app(settings, store)`: the ASGI app, built but never run here (only the CLI runs it).
 
-Stack, outermost first: ServerErrorMiddleware (FastAPI's; a bare 500) → CORS (read-only, no
-credentials) → ExceptionMiddleware with our one error map → router. The lifespan forks the
-query workers for the given store (or loads dist/ in the background when no store is given:
-``/readyz`` is 503 until then) and starts the watcher that swaps in a new build.
+Stack, outermost first: ServerErrorMiddleware (Starlette's, via FastAPI; a bare 500) →
+RequestContext (request id, JSON access log, metrics; a body over the limit is a 413 here) →
+SecurityHeaders → RequestLimits (URL, header and body sizes) → CORS (read-only, no credentials)
+→ ExceptionMiddleware with our one error map (`answers`) → router. Routes: `sparql`, `deref`
+(/id, /doc, /def, /), `void` (VoID, sitemap, robots), `files` (catalog, dumps), plus health,
+metrics and the OpenAPI document here.
+
+The lifespan forks the query workers for the given store (or loads dist/ when no store is
+given; if that fails ``/readyz`` stays 503 until a build loads) and starts the watcher that
+swaps in a new build.
+
+FastAPI is used only as the application class (lifespan, exception handlers, middleware);
+every route is a plain Starlette `Route`, its generated docs and OpenAPI are switched off, and
+the API document is the hand-written ``openapi.yaml`` (see docs/design-notes.md).
 """
 
 from __future__ import annotations

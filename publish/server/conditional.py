@@ -22,6 +22,8 @@ from starlette.responses import Response
 
 #: may be stored, must be revalidated (a swap can change the answer at any time)
 REVALIDATE = "public, no-cache"
+#: a 303 from /id/ to /doc/: the mapping is fixed by the IRI rules, not by the data
+REDIRECT = "public, max-age=3600"
 #: never stored: errors and other answers that say nothing about the dataset
 NO_STORE = "no-store"
 

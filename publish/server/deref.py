@@ -29,7 +29,7 @@ from publish.formats import Format, by_suffix
 from publish.query.store import prefixes_for
 from publish.server import lookup
 from publish.server.cache import Cached
-from publish.server.conditional import cache_headers, make_etag, not_modified
+from publish.server.conditional import REDIRECT, cache_headers, make_etag, not_modified
 from publish.server.describe import HOME_QUERY, Description
 from publish.server.live import Serving
 from publish.server.negotiation import (
@@ -159,7 +159,7 @@ async def id_redirect(request: Request) -> Response:
     if not desc.has_subject(iri):
         raise NotFound(f"no resource {iri}")
     location = target.doc + (f"?{request.url.query}" if request.url.query else "")
-    headers = cache_headers(vary="Accept", policy="public, max-age=3600")
+    headers = cache_headers(vary="Accept", policy=REDIRECT)
     headers.update({"Location": location, "Link": f'<{location}>; rel="describedby"'})
     return Response(status_code=303, headers=headers)
 
