@@ -28,7 +28,7 @@ Form = Literal["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
 UPDATE_KEYWORDS = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
 )
-QUERY_FORMS: frozenset[str] = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
+QUERY_FORMS: dict[str, Form] = {f: f for f in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")}
 
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _TOKEN = re.compile(
@@ -101,8 +101,7 @@ def screen(query: str, allowlist: Sequence[str] = ()) -> Screened:
                 f"SPARQL Update ({first}) is not accepted: this endpoint is read-only. "
                 "Download the data from /dumps to change it locally."
             )
-        if first in QUERY_FORMS:
-            form = first  # type: ignore[assignment]
+        form = QUERY_FORMS.get(first)
 
     services: list[str] = []
     for j, (kind, text) in enumerate(toks):

@@ -19,7 +19,7 @@ import hashlib
 import json
 import logging
 import shutil
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -29,32 +29,21 @@ import pyoxigraph as ox
 
 from publish.errors import NotAcceptableKind, QuerySyntax, StoreError
 from publish.formats import Format, by_key
+from publish.layout import SUMS, TRIG, read_sums
+from publish.vocab import RDF, XSD, prefixes
 
 log = logging.getLogger("vestlod.store")
 
-TRIG_NAME = "vestlod.trig"
-SUMS_NAME = "SHA256SUMS"
 GRAPHS = ("vocabulary", "data", "provenance", "metadata")
 
-# Prefixes used when we write Turtle and offered to the query UI; `vl*` are filled per base IRI.
-COMMON_PREFIXES: Mapping[str, str] = {
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "dcat": "http://www.w3.org/ns/dcat#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "oa": "http://www.w3.org/ns/oa#",
-    "org": "http://www.w3.org/ns/org#",
-    "qb": "http://purl.org/linked-data/cube#",
-    "schema": "https://schema.org/",
-    "void": "http://rdfs.org/ns/void#",
-    "sd": "http://www.w3.org/ns/sparql-service-description#",
-    "rov": "http://www.w3.org/ns/regorg#",
-    "adms": "http://www.w3.org/ns/adms#",
-}
+#: the prefixes written into Turtle answers and offered to the query UI, in this order (a
+#: selection from `publish.vocab.PREFIXES`; changing it changes every Turtle answer's bytes)
+COMMON_PREFIX_NAMES = (
+    "rdf", "rdfs", "xsd", "owl", "skos", "dcterms", "dcat", "prov", "oa", "org", "qb", "schema",
+    "void", "sd", "rov", "adms",
+)
+#: ours, filled per base IRI: ``vl:`` ontology, ``vlid:`` things, ``vlg:`` graphs
+OWN_PREFIX_NAMES = ("vl", "vlid", "vlg")
 
 
 @functools.lru_cache(maxsize=8)
@@ -64,13 +53,8 @@ def prefix_items(base_iri: str) -> tuple[tuple[str, str], ...]:
 
 
 def prefixes_for(base_iri: str) -> dict[str, str]:
-    """Common prefixes plus ours: ``vl:`` ontology, ``vlid:`` things, ``vlg:`` graphs."""
-    return {
-        **COMMON_PREFIXES,
-        "vl": f"{base_iri}def/vestlod#",
-        "vlid": f"{base_iri}id/",
-        "vlg": f"{base_iri}graph/",
-    }
+    """The common prefixes plus ours for ``base_iri``, all from `publish.vocab`."""
+    return prefixes((*COMMON_PREFIX_NAMES, *OWN_PREFIX_NAMES), base_iri)
 
 
 @dataclass(frozen=True)
@@ -142,16 +126,7 @@ def dist_version(dist_dir: Path) -> str | None:
 
     Cheap (one small file), so the server can poll it to notice a new build.
     """
-    sums = dist_dir / SUMS_NAME
-    try:
-        text = sums.read_text(encoding="utf-8")
-    except OSError:
-        return None
-    for line in text.splitlines():
-        digest, _, name = line.strip().partition(" ")
-        if name.lstrip(" *") == TRIG_NAME:
-            return digest.lower()
-    return None
+    return read_sums(dist_dir).get(TRIG)
 
 
 @dataclass
@@ -207,8 +182,23 @@ def _boolean(answer: ox.QueryBoolean, request: QueryRequest) -> QueryResult:
     if request.results_format is None:
         raise NotAcceptableKind("boolean")
     fmt = by_key(request.results_format)
-    body = answer.serialize(format=fmt.oxigraph)  # type: ignore[arg-type]
+    body = answer.serialize(format=_results_format(fmt))
     return QueryResult("boolean", fmt.key, body or b"", 1)
+
+
+def _results_format(fmt: Format) -> ox.QueryResultsFormat:
+    """The engine's results format for a negotiated key; the format table allows any kind of
+    format in one column, so a graph format here is our bug, reported as such."""
+    if not isinstance(fmt.oxigraph, ox.QueryResultsFormat):
+        raise StoreError(f"{fmt.key} is not a query results format")
+    return fmt.oxigraph
+
+
+def _rdf_format(fmt: Format) -> ox.RdfFormat:
+    """The engine's RDF format for a negotiated key (see `_results_format`)."""
+    if not isinstance(fmt.oxigraph, ox.RdfFormat):
+        raise StoreError(f"{fmt.key} is not an RDF format")
+    return fmt.oxigraph
 
 
 def _solutions(answer: ox.QuerySolutions, request: QueryRequest) -> QueryResult:
@@ -255,7 +245,7 @@ def solutions_result(
     ).encode("utf-8")
     if fmt.key != "srj":
         parsed = ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
-        body = parsed.serialize(format=fmt.oxigraph) or b""  # type: ignore[union-attr,arg-type]
+        body = parsed.serialize(format=_results_format(fmt)) or b""
     return QueryResult("results", fmt.key, body, len(bindings), truncated)
 
 
@@ -264,11 +254,14 @@ def boolean_result(value: bool, request: QueryRequest) -> QueryResult:
     if request.results_format is None:
         raise NotAcceptableKind("boolean")
     body = json.dumps({"head": {}, "boolean": value}).encode("utf-8")
-    return _boolean(ox.parse_query_results(body, ox.QueryResultsFormat.JSON), request)  # type: ignore[arg-type]
+    parsed = ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
+    if not isinstance(parsed, ox.QueryBoolean):
+        raise StoreError("a boolean answer did not parse as one")
+    return _boolean(parsed, request)
 
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+_XSD_STRING = str(XSD.string)
+_RDF_LANG_STRING = str(RDF.langString)
 
 
 def _term_json(term: Any) -> dict[str, Any]:
@@ -303,7 +296,7 @@ def triples_result(answer: Iterable[ox.Triple], request: QueryRequest) -> QueryR
     fmt = by_key(request.graph_format)
     triples, truncated = _take(answer, request.cap)
     prefixes = dict(request.prefixes) if fmt.key == "turtle" else None
-    body = ox.serialize(triples, format=fmt.oxigraph, prefixes=prefixes)  # type: ignore[arg-type]
+    body = ox.serialize(triples, format=_rdf_format(fmt), prefixes=prefixes)
     return QueryResult("graph", fmt.key, body or b"", len(triples), truncated)
 
 
@@ -314,7 +307,7 @@ def read_dist(dist_dir: Path) -> tuple[bytes, str]:
     if a build renames a new dist/ into place meanwhile; a mismatch (a torn or hand-edited
     dist/) is refused rather than served under the wrong version. Every backend loads this way.
     """
-    trig = dist_dir / TRIG_NAME
+    trig = dist_dir / TRIG
     try:
         data = trig.read_bytes()
     except OSError as exc:
@@ -322,14 +315,14 @@ def read_dist(dist_dir: Path) -> tuple[bytes, str]:
     version = hashlib.sha256(data).hexdigest()
     announced = dist_version(dist_dir)
     if announced is not None and announced != version:
-        raise StoreError(f"{trig} does not match {dist_dir / SUMS_NAME}: refusing to serve it")
+        raise StoreError(f"{trig} does not match {dist_dir / SUMS}: refusing to serve it")
     return data, version
 
 
 def load_store(dist_dir: Path, store_path: str = "") -> OxigraphStore:
     """Load ``dist/vestlod.trig`` aside into a new store and return it, ready to swap in."""
     data, version = read_dist(dist_dir)
-    trig = dist_dir / TRIG_NAME
+    trig = dist_dir / TRIG
     if store_path:
         return _load_on_disk(data, version, Path(store_path))
     store = ox.Store()
@@ -369,7 +362,7 @@ def _load_on_disk(data: bytes, version: str, root: Path) -> OxigraphStore:
     try:
         store.bulk_load(data, ox.RdfFormat.TRIG)
     except SyntaxError as exc:
-        raise StoreError(f"{TRIG_NAME}: {exc}") from None
+        raise StoreError(f"{TRIG}: {exc}") from None
     store.flush()
     count = len(store)
     del store

@@ -127,8 +127,8 @@ class Worker:
             rest = await self._read(loop, size - len(body))
             body = body + rest
         reply = pickle.loads(body)
-        if reply[0] == "ok":
-            return reply[1]  # type: ignore[no-any-return]
+        if reply[0] == "ok" and isinstance(reply[1], QueryResult):
+            return reply[1]
         if reply[0] == "406":
             raise NotAcceptableKind(reply[1])
         raise _ERRORS.get(reply[1], StoreError)(reply[2])
