@@ -1,7 +1,13 @@
 """The `vestlod` command: a thin shell that parses options, calls one function, maps errors.
 
-Every command turns a `VestlodError` into a one-line message on stderr and the error's exit code;
-nothing here holds logic a test would need to reach.
+Every command turns a `VestlodError` (and an `OSError`: a missing folder, a full disk) into a
+one-line message on stderr and an exit code; nothing here holds logic a test would need to reach.
+
+One vocabulary on every command: ``--dist`` is the built folder (setting ``dist_dir``), ``--data``
+the source folder (setting ``data_dir``), ``--store`` the remote store (setting ``store_url``). A
+flag left out falls back to its setting, so ``VESTLOD_*`` and ``vestlod.toml`` work everywhere.
+``--out`` (build) and ``--data`` on validate are the names of an earlier release: they still
+work for one release and say so on stderr.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from typing import Any
 import click
 
 from publish.config import load_settings
-from publish.errors import VestlodError
+from publish.errors import ConfigError, VestlodError
 
 
 def _errors_to_exit(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -26,8 +32,32 @@ def _errors_to_exit(func: Callable[..., Any]) -> Callable[..., Any]:
         except VestlodError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(exc.exit_code)
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"error: {where}{exc.strerror or exc}", err=True)
+            sys.exit(1)
 
     return wrapper
+
+
+def _dist_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--dist", type=click.Path(path_type=Path),
+                        help="The built folder (setting dist_dir, default dist/).")(func)
+
+
+def _data_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--data", type=click.Path(path_type=Path),
+                        help="The source folder (setting data_dir, default data/).")(func)
+
+
+def _deprecated(new: Path | None, old: Path | None, old_flag: str) -> Path | None:
+    """Honour an earlier release's flag for the built folder, with a warning on stderr."""
+    if old is None:
+        return new
+    click.echo(f"warning: {old_flag} is deprecated here, use --dist", err=True)
+    if new is not None and new != old:
+        raise click.UsageError(f"--dist {new} and {old_flag} {old} name different folders")
+    return old
 
 
 @click.group()
@@ -37,23 +67,25 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--out", type=click.Path(path_type=Path), help="Output folder (default dist/).")
-@click.option("--data", type=click.Path(path_type=Path), help="Data folder (default data/).")
+@_dist_option
+@_data_option
+@click.option("--out", type=click.Path(path_type=Path), hidden=True)
 @_errors_to_exit
-def build(out: Path | None, data: Path | None) -> None:
+def build(dist: Path | None, data: Path | None, out: Path | None) -> None:
     """Build, validate and write the dataset (nothing is replaced unless it validates)."""
     from publish.build.pipeline import build as run_build
 
-    settings = load_settings({"dist_dir": out, "data_dir": data})
+    settings = load_settings({"dist_dir": _deprecated(dist, out, "--out"), "data_dir": data})
     result = run_build(settings, log=lambda msg: click.echo(msg, err=True))
     click.echo(result.summary())
 
 
 @main.command()
-@click.option("--data", type=click.Path(path_type=Path), help="Data folder (default data/).")
+@_data_option
 @_errors_to_exit
 def check(data: Path | None) -> None:
-    """Check the annotations (quotes, ids, references, figures) without building."""
+    """Run every step `build` runs before the SHACL gate (annotations, figures, links, catalog)
+    and list every problem at once; writes nothing."""
     from publish.build.pipeline import check_annotations
 
     settings = load_settings({"data_dir": data})
@@ -61,7 +93,7 @@ def check(data: Path | None) -> None:
 
 
 @main.command()
-@click.option("--data", type=click.Path(path_type=Path), help="Data folder (default data/).")
+@_data_option
 @_errors_to_exit
 def coverage(data: Path | None) -> None:
     """List names, acronyms and numbers in the annex that no annotation covers."""
@@ -81,7 +113,7 @@ LOCAL = "http://vestlod.local"
 @main.command()
 @click.option("--host", help="Interface to bind (default 127.0.0.1, setting host).")
 @click.option("--port", type=int, help="Port (default 8000; 0 picks a free one).")
-@click.option("--dist", type=click.Path(path_type=Path), help="Folder with vestlod.trig.")
+@_dist_option
 @click.option("--workers", type=int, help="Query worker processes (default: one per core).")
 @click.option("--timeout", type=float, help="Query time limit in seconds (default 10).")
 @click.option("--get", "get_path", help="Send one GET to this path in-process, print, exit.")
@@ -160,15 +192,15 @@ def serve(
 
 
 @main.command()
-@click.option("--store", "store_url", metavar="URL", required=True,
+@click.option("--store", "store_url", metavar="URL",
               help="The remote store's SPARQL query endpoint (setting store_url).")
 @click.option("--update", "update_url", metavar="URL",
               help="Its SPARQL Update endpoint (setting store_update_url; default: --store).")
 @click.option("--graph-store", "graph_store_url", metavar="URL",
               help="Its Graph Store Protocol endpoint (setting store_graph_store_url).")
-@click.option("--dist", type=click.Path(path_type=Path), help="Folder with vestlod.trig.")
+@_dist_option
 @_errors_to_exit
-def load(store_url: str, update_url: str | None, graph_store_url: str | None,
+def load(store_url: str | None, update_url: str | None, graph_store_url: str | None,
          dist: Path | None) -> None:
     """Replace the dataset's named graphs in a remote SPARQL store and verify the counts.
 
@@ -182,6 +214,8 @@ def load(store_url: str, update_url: str | None, graph_store_url: str | None,
         "store_graph_store_url": graph_store_url,
         "dist_dir": dist,
     })
+    if not settings.store_url:
+        raise ConfigError("no remote store: pass --store URL or set VESTLOD_STORE_URL")
     report = load_remote(settings, log=lambda msg: click.echo(msg, err=True))
     click.echo(report.summary())
 
@@ -196,7 +230,7 @@ def load(store_url: str, update_url: str | None, graph_store_url: str | None,
     show_default=True,
     help="table/csv/tsv/json/xml for SELECT and ASK; turtle/ntriples/jsonld for graphs.",
 )
-@click.option("--dist", type=click.Path(path_type=Path), help="Folder with vestlod.trig.")
+@_dist_option
 @click.option("--timeout", type=float, help="Query time limit in seconds (default 10).")
 @click.option("--store", "store_url", metavar="URL",
               help="Query this remote SPARQL endpoint instead of dist/ (setting store_url).")
@@ -235,7 +269,7 @@ def query(text: str, fmt: str, dist: Path | None, timeout: float | None,
 
 
 @main.command()
-@click.option("--data", type=click.Path(path_type=Path), help="Data folder (default data/).")
+@_data_option
 @_errors_to_exit
 def links(data: Path | None) -> None:
     """Coverage of external identifiers and NACE mappings; every malformed or unsourced link."""
@@ -255,8 +289,8 @@ def links(data: Path | None) -> None:
 
 
 @main.command()
-@click.option("--data", type=click.Path(path_type=Path),
-              help="Built folder with vestlod.trig (default dist/).")
+@_dist_option
+@click.option("--data", type=click.Path(path_type=Path), hidden=True)
 @click.option("--report", type=click.Path(path_type=Path),
               help="Where to write the report as Turtle, outside the built folder (default: "
               "none; the summary is printed).")
@@ -265,18 +299,41 @@ def links(data: Path | None) -> None:
               help="pyshacl (the reference), fast (the Rust `shacl` package), auto: fast for "
               "large data.")
 @_errors_to_exit
-def validate(data: Path | None, report: Path | None, engine: str) -> None:
-    """Validate a built dataset against shapes/; print every result, exit ≠ 0 on a violation."""
+def validate(dist: Path | None, data: Path | None, report: Path | None, engine: str) -> None:
+    """Validate a built dataset against shapes/; print every result, exit ≠ 0 on a violation.
+
+    Never writes into the built folder: its files stay the ones SHA256SUMS names."""
     from publish.build.validate import validate_dist, write_report
     from publish.errors import ShaclViolation
 
-    settings = load_settings({"dist_dir": data})
+    settings = load_settings({"dist_dir": _deprecated(dist, data, "--data")})
     result = validate_dist(settings.dist_dir, settings, engine=engine)
     if report is not None:
         write_report(result, report, settings.dist_dir)
     click.echo(result.summary())
     if result.violations:
         raise ShaclViolation(f"{len(result.violations)} SHACL violations in {settings.dist_dir}")
+
+
+@main.command("settings")
+@click.option("--markdown", is_flag=True,
+              help="Print the defaults as the README's Markdown table instead.")
+@_errors_to_exit
+def settings_command(markdown: bool) -> None:
+    """Every setting: its default, environment variable, current value and where that came
+    from (default, vestlod.toml or $VESTLOD_CONFIG, the environment). Secrets show as (set)."""
+    from publish.config import describe_settings, settings_markdown
+
+    if markdown:
+        click.echo(settings_markdown(), nl=False)
+        return
+    rows = describe_settings()
+    header = ("setting", "environment variable", "default", "current", "from")
+    table = [header] + [(r.name, r.env, r.default, r.current, r.source) for r in rows]
+    widths = [min(max(len(row[i]) for row in table), 40) for i in range(len(header) - 1)]
+    for row in table:
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        click.echo("  ".join([*cells, row[-1]]).rstrip())
 
 
 if __name__ == "__main__":

@@ -17,7 +17,10 @@ from typing import Any
 
 from publish.errors import ConfigError
 
-__all__ = ["SETTINGS", "ConfigError", "Setting", "Settings", "load_settings"]
+__all__ = [
+    "SETTINGS", "ConfigError", "Setting", "SettingRow", "Settings", "describe_settings",
+    "env_name", "load_settings", "settings_markdown",
+]
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("data_dir", "data", "Folder with source/, annotations/, links/ and catalog.yaml."),
     Setting("ontology_dir", "ontology", "Folder with the OWL ontology and SKOS schemes."),
     Setting("shapes_dir", "shapes", "Folder with the SHACL shapes."),
-    Setting("dist_dir", "dist", "Where `vestlod build` writes the published files."),
+    Setting("dist_dir", "dist",
+            "The built folder (`--dist`): `build` writes it, the others read it."),
     Setting("host", "127.0.0.1", "Interface `vestlod serve` binds to."),
     Setting("port", 8000, "Port `vestlod serve` listens on.", int),
     Setting("query_timeout", 10.0, "Seconds a SPARQL query may run before it is stopped.", float),
@@ -155,12 +159,50 @@ class Settings:
         return self.store_update_url or self.store_url
 
 
-def _coerce(setting: Setting, value: Any) -> Any:
-    if isinstance(value, str) and setting.cast is not str:
-        return setting.cast(value)
-    if setting.cast is _list and isinstance(value, list | tuple):
-        return tuple(value)
-    return value
+#: what a value of each cast looks like once read (TOML gives typed values, the rest strings)
+_TYPE_NAMES = {int: "an integer", float: "a number", str: "a string", _list: "a list of strings"}
+
+
+def _coerce(setting: Setting, value: Any, where: str) -> Any:
+    """Turn ``value`` (a string from the environment or a flag, or a TOML value) into the
+    setting's type, or raise one ConfigError line naming the setting, the value and ``where``.
+
+    TOML values keep their type: ``port = "8000"`` is accepted as text, ``port = true`` or
+    ``port = 1.5`` are not silently turned into 1."""
+    cast = setting.cast
+    wanted = _TYPE_NAMES.get(cast, "a string")
+    if isinstance(value, str):
+        if cast is str:
+            return value
+        try:
+            return cast(value)
+        except ValueError:
+            raise ConfigError(f"{where}: {setting.name} must be {wanted}, got {value!r}") from None
+    if cast is _list and isinstance(value, list | tuple):
+        if all(isinstance(v, str) for v in value):
+            return tuple(value)
+    elif cast is float and isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    elif cast is int and isinstance(value, int) and not isinstance(value, bool):
+        return value
+    elif cast not in (int, float, _list) and isinstance(value, Path):
+        return value
+    raise ConfigError(f"{where}: {setting.name} must be {wanted}, got {value!r}")
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def env_name(setting: Setting) -> str:
+    """The environment variable that sets ``setting``."""
+    return "VESTLOD_" + setting.name.upper()
 
 
 def load_settings(
@@ -169,27 +211,34 @@ def load_settings(
     toml_path: Path | None = None,
 ) -> Settings:
     """Build the frozen settings; ``environ`` defaults to ``os.environ`` (tests pass their own)."""
+    return _resolve(overrides, environ, toml_path)[0]
+
+
+def _resolve(
+    overrides: Mapping[str, Any] | None,
+    environ: Mapping[str, str] | None,
+    toml_path: Path | None,
+) -> tuple[Settings, dict[str, str]]:
+    """The settings and, per name, where its value came from (default, a file, env, flag)."""
     env = os.environ if environ is None else environ
     values: dict[str, Any] = {s.name: s.default for s in SETTINGS}
+    source = {s.name: "default" for s in SETTINGS}
 
     path = toml_path or Path(env.get("VESTLOD_CONFIG", "vestlod.toml"))
     if path.is_file():
-        with path.open("rb") as fh:
-            table = tomllib.load(fh)
-        for key, value in table.items():
+        for key, value in _read_toml(path).items():
             if key not in _BY_NAME:
                 raise ConfigError(f"{path}: unknown setting {key!r}")
             if _BY_NAME[key].secret:
-                raise ConfigError(f"{path}: {key} may only come from VESTLOD_{key.upper()}")
-            values[key] = _coerce(_BY_NAME[key], value)
+                raise ConfigError(f"{path}: {key} may only come from {env_name(_BY_NAME[key])}")
+            values[key] = _coerce(_BY_NAME[key], value, str(path))
+            source[key] = str(path)
 
     for setting in SETTINGS:
-        key = "VESTLOD_" + setting.name.upper()
+        key = env_name(setting)
         if key in env:
-            try:
-                values[setting.name] = setting.cast(env[key])
-            except ValueError as exc:
-                raise ConfigError(f"{key}={env[key]!r}: {exc}") from exc
+            values[setting.name] = _coerce(setting, env[key], key)
+            source[setting.name] = key
 
     for key, value in (overrides or {}).items():
         if value is None:
@@ -197,8 +246,9 @@ def load_settings(
         if key not in _BY_NAME:
             raise ConfigError(f"unknown setting {key!r}")
         if _BY_NAME[key].secret:
-            raise ConfigError(f"{key} may only come from VESTLOD_{key.upper()}")
-        values[key] = _coerce(_BY_NAME[key], value)
+            raise ConfigError(f"{key} may only come from {env_name(_BY_NAME[key])}")
+        values[key] = _coerce(_BY_NAME[key], value, "command line")
+        source[key] = "command line"
 
     base = str(values["base_iri"])
     if not base.startswith(("http://", "https://")) or not base.endswith("/"):
@@ -207,4 +257,49 @@ def load_settings(
     for name in ("data_dir", "ontology_dir", "shapes_dir", "dist_dir"):
         values[name] = Path(values[name])
     names = {f.name for f in fields(Settings)}
-    return Settings(**{k: v for k, v in values.items() if k in names})
+    return Settings(**{k: v for k, v in values.items() if k in names}), source
+
+
+@dataclass(frozen=True)
+class SettingRow:
+    """One line of `vestlod settings`: what a setting is, its default, and what it is now."""
+
+    name: str
+    env: str
+    default: str
+    current: str
+    source: str
+    help: str
+
+
+def _shown(setting: Setting, value: Any) -> str:
+    if setting.secret:
+        return "(set)" if value else ""
+    if isinstance(value, tuple):
+        return ",".join(value)
+    return str(value)
+
+
+def describe_settings(
+    overrides: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+    toml_path: Path | None = None,
+) -> list[SettingRow]:
+    """Every setting with its default, environment variable and current value (secrets
+    masked), in table order: what `vestlod settings` prints and the README documents."""
+    settings, source = _resolve(overrides, environ, toml_path)
+    return [
+        SettingRow(s.name, env_name(s), _shown(s, s.default),
+                   _shown(s, getattr(settings, s.name)), source[s.name], s.help)
+        for s in SETTINGS
+    ]
+
+
+def settings_markdown() -> str:
+    """The README's settings table (defaults only: the same on every machine)."""
+    lines = ["| setting | environment variable | default | what |", "|---|---|---|---|"]
+    for s in SETTINGS:
+        default = _shown(s, s.default)
+        shown = f"`{default}`" if default else "(empty)"
+        lines.append(f"| `{s.name}` | `{env_name(s)}` | {shown} | {s.help.replace('|', '/')} |")
+    return "\n".join(lines) + "\n"

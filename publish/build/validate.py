@@ -147,7 +147,7 @@ def load_dist(folder: Path) -> Graph:
     """The union graph of a built folder's `vestlod.trig` (a dist/ or a copy of one)."""
     trig = folder / TRIG
     if not trig.is_file():
-        raise BuildError(f"{trig}: missing; run `vestlod build` first or pass --data DIR")
+        raise BuildError(f"{trig}: missing; run `vestlod build` first or pass --dist DIR")
     ds = Dataset()
     ds.parse(trig, format="trig")
     return data_graph(ds)
@@ -403,7 +403,7 @@ def validate_fast(folder: Path, settings: Settings) -> Report:
 
     trig = folder / TRIG
     if not trig.is_file():
-        raise BuildError(f"{trig}: missing; run `vestlod build` first or pass --data DIR")
+        raise BuildError(f"{trig}: missing; run `vestlod build` first or pass --dist DIR")
     t0 = time.perf_counter()
     compiled = shacl.Shapes.from_turtle(shapes_graph(settings).serialize(format="turtle"))
     # the package reads TriG itself and validates the union of its graphs

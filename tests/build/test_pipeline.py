@@ -163,7 +163,7 @@ def test_two_builds_give_identical_dumps(built: BuildResult, tmp_path: Path) -> 
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
     out = tmp_path / "B"
     subprocess.run(
-        [sys.executable, "-m", "publish.cli", "build", "--out", str(out)],
+        [sys.executable, "-m", "publish.cli", "build", "--dist", str(out)],
         cwd=ROOT, env=env, check=True, capture_output=True,
     )
     assert (out / "SHA256SUMS").read_text() == (built.out / "SHA256SUMS").read_text()
@@ -212,7 +212,7 @@ def test_the_cli_names_file_and_line_and_exits_non_zero(tmp_path: Path) -> None:
                     encoding="utf-8")
     proc = subprocess.run(
         [sys.executable, "-m", "publish.cli", "build", "--data", str(data),
-         "--out", str(tmp_path / "dist")],
+         "--dist", str(tmp_path / "dist")],
         cwd=ROOT, capture_output=True, text=True,
     )
     assert proc.returncode == 2

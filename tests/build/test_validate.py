@@ -175,7 +175,7 @@ def test_the_gate_raises_with_a_readable_summary(valid: Graph, settings: Setting
 
 def test_vestlod_validate_passes_the_built_annex(built: BuildResult, tmp_path: Path) -> None:
     report = tmp_path / "report.ttl"
-    result = CliRunner().invoke(main, ["validate", "--data", str(built.out),
+    result = CliRunner().invoke(main, ["validate", "--dist", str(built.out),
                                        "--report", str(report)])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("validation: conforms, 0 violations")
@@ -197,7 +197,7 @@ def test_an_organisation_without_english_label_fails_and_is_named(
     ds.serialize(copy / "vestlod.trig", format="trig")
 
     report_path = tmp_path / "report.ttl"
-    result = CliRunner().invoke(main, ["validate", "--data", str(copy),
+    result = CliRunner().invoke(main, ["validate", "--dist", str(copy),
                                        "--report", str(report_path)])
     assert result.exit_code == ShaclViolation.exit_code, result.output
     assert f"Violation: <{ORG}> \"Aarhus Universitet\"" in result.output
@@ -246,7 +246,7 @@ def test_validate_prints_the_summary_and_writes_no_report_unless_asked(
     published = tmp_path / "dist"
     shutil.copytree(built.out, published)
     before = _snapshot(published)
-    result = CliRunner().invoke(main, ["validate", "--data", str(published),
+    result = CliRunner().invoke(main, ["validate", "--dist", str(published),
                                        "--engine", "pyshacl"])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("validation: conforms")
