@@ -207,7 +207,8 @@ async def home(request: Request) -> Response:
         ("this", dataset), ("businessArea", settings.base_iri + "def/vestlod#BusinessArea")))
     desc = Description.parse(dataset, body)
     pages: Pages = request.app.state.pages
-    html = pages.home(desc, lang, "/", live.store.stats.quads, EXAMPLES)
+    origin = str(request.base_url).rstrip("/")
+    html = pages.home(desc, lang, "/", live.store.stats.quads, EXAMPLES, origin)
     headers = cache_headers(vary="Accept-Language")
     headers["Link"] = '</.well-known/void>; rel="describedby"; type="text/turtle"'
     return Response(html, media_type=HTML.content_type, headers=headers)

@@ -131,7 +131,8 @@ def make_ui_renderer(settings: Settings, assets: Path) -> Callable[[Request], st
             config_json=json.dumps(config).replace("<", "\\u003c"),
             examples=examples,
             first_query=examples[0]["query"],
-            endpoint=settings.sparql_endpoint,
+            # the server the reader is on, not the base IRI (which may not resolve yet)
+            endpoint=str(request.base_url) + "sparql",
         )
 
     return render

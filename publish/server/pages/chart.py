@@ -40,6 +40,11 @@ class Chart:
     groups: list[ChartGroup]
 
 
+def is_calendar_year(unit: str) -> bool:
+    """Years are dates, not quantities: never grouped with a thousands separator, never a bar."""
+    return unit.endswith("/unit/calendar-year")
+
+
 def figure_row(links: Linker, desc: Description, fig: str, lang: str) -> dict[str, Any]:
     """One figure as the table and the chart read it (value parsed, number in ``lang``)."""
     raw = desc.first(fig, SDMX_MEASURE + "obsValue")
@@ -49,10 +54,11 @@ def figure_row(links: Linker, desc: Description, fig: str, lang: str) -> dict[st
         value = None
     unit = desc.first(fig, SDMX_ATTR + "unitMeasure")
     qualifier = desc.first(fig, links.vl + "qualifier")
+    is_year = bool(unit and is_calendar_year(unit))
     return {
         "link": links.link(desc, fig, lang),
         "value": value,
-        "shown": format_number(value, lang) if value is not None else "",
+        "shown": format_number(value, lang, grouping=not is_year) if value is not None else "",
         "unit": links.link(desc, unit, lang) if unit else None,
         "unit_iri": unit or "",
         "qualifier": links.link(desc, qualifier, lang) if qualifier else None,
@@ -69,7 +75,7 @@ def chart(rows: list[dict[str, Any]]) -> Chart | None:
     """
     groups: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
-        if row["unit_iri"].endswith("/unit/calendar-year"):
+        if is_calendar_year(row["unit_iri"]):
             continue
         if row["value"] is not None and row["value"] >= 0:
             groups.setdefault(row["unit"].text if row["unit"] else "", []).append(row)

@@ -132,10 +132,14 @@ def choose_lang(param: str | None, accept_language: str | None) -> str:
     return chosen
 
 
-def format_number(value: Decimal, lang: str) -> str:
-    """1234567.5 → ``1.234.567,5`` (da) or ``1,234,567.5`` (en); at most 3 decimals."""
+def format_number(value: Decimal, lang: str, *, grouping: bool = True) -> str:
+    """1234567.5 → ``1.234.567,5`` (da) or ``1,234,567.5`` (en); at most 3 decimals.
+
+    ``grouping=False`` for numbers that name rather than count, such as calendar years: a
+    reader expects "2014", not "2,014" or "2.014"."""
     q = value.quantize(Decimal("0.001")).normalize() if value != value.to_integral() else value
-    text = f"{q:,f}" if q == q.to_integral() else f"{q:,}"
+    sep = "," if grouping else ""
+    text = f"{q:{sep}f}" if q == q.to_integral() else f"{q:{sep}}"
     if "." in text and text.endswith("0") and q != q.to_integral():
         text = text.rstrip("0")
     if lang == "da":

@@ -101,10 +101,12 @@ class Pages(Linker):
                             self._context(lang, title, path, alternates, **page))
 
     def home(self, desc: Description, lang: str, path: str, quads: int,
-             examples: Sequence[tuple[str, str]]) -> str:
+             examples: Sequence[tuple[str, str]], origin: str) -> str:
+        """``origin`` is the server the reader is on (scheme, host, port): the page's endpoint
+        and curl example name it, so they work before the base IRI resolves anywhere."""
         title, page = home.build(self, desc, lang)
         return self._render(home.TEMPLATE, self._context(
-            lang, title, path, (), quads=quads, examples=examples, **page))
+            lang, title, path, (), quads=quads, examples=examples, origin=origin, **page))
 
     def not_found(self, lang: str, path: str) -> str:
         return self._render("not_found.html", self._context(
