@@ -287,6 +287,8 @@ def main() -> None:
     parser.add_argument("--load-seconds", type=float, default=60.0)
     parser.add_argument("--labels-only", action="store_true",
                         help="only label lookups on the annex at 1 and 8 clients, uncached")
+    parser.add_argument("--search-only", action="store_true",
+                        help="only /search on the annex: in-process and over HTTP, p50/p99")
     parser.add_argument("--workers-only", action="store_true",
                         help="only the cost of running a query in a killable worker (annex)")
     parser.add_argument("--skip-validation", action="store_true",
@@ -297,6 +299,9 @@ def main() -> None:
         return
     if args.labels_only:
         bench_labels()
+        return
+    if args.search_only:
+        bench_search()
         return
     if args.load_only:
         bench_load(args.load_seconds)
@@ -364,6 +369,7 @@ def main() -> None:
     workers.run()
     if not args.skip_pages:
         bench_pages()
+    bench_search()
     if not args.skip_load:
         bench_load(args.load_seconds)
     if not args.skip_validation:
@@ -519,6 +525,25 @@ def bench_pages() -> None:
     for name in ("render", "http_uncached", "http_cached"):
         r = result[name]
         print(f"  {name:<14} {r['p50_ms']:>7} / {r['p99_ms']:<7} (n={r['n']})")  # type: ignore[index]
+    print(f"results: {out.relative_to(ROOT)}")
+
+
+def bench_search() -> None:
+    """/search on the annex, p50/p99 in-process and over HTTP beside /healthz (bench/search.py)."""
+    from bench import search
+
+    WORK.mkdir(exist_ok=True)
+    when = datetime.now(UTC).isoformat(timespec="seconds")
+    result = search.run(WORK, free_port())
+    report = {"when": when, "machine": {"cpus": os.cpu_count(),
+                                        "python": platform.python_version()}, **result}
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / f"search-{when.replace(':', '')}.json"
+    out.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"\nsearch ({result['queries']} queries x {result['rounds']} rounds), p50/p99 ms:")
+    for name in ("index", "http_search", "http_healthz"):
+        r = result[name]
+        print(f"  {name:<13} {r['p50_ms']:>7} / {r['p99_ms']:<7} (n={r['n']})")  # type: ignore[index]
     print(f"results: {out.relative_to(ROOT)}")
 
 

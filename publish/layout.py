@@ -19,6 +19,8 @@ SUMS = "SHA256SUMS"
 CATALOG = "catalog.ttl"
 #: the SHACL report of the gate that let this build through
 REPORT = "validation-report.ttl"
+#: the full-text search index (SQLite FTS5) the server's /search reads
+SEARCH = "search.sqlite"
 
 
 def sums_text(digests: Mapping[str, str]) -> str:

@@ -26,10 +26,11 @@ from publish.build.annotations import (
     load_annotations,
     load_ignore,
 )
+from publish.build.search_index import search_index
 from publish.build.source import Document, read_source, segment
 from publish.config import Settings
 from publish.errors import AnnotationErrors, SourceError
-from publish.layout import CATALOG, REPORT, SUMS, read_sums
+from publish.layout import CATALOG, REPORT, SEARCH, SUMS, read_sums
 
 if TYPE_CHECKING:  # the dumps import pyoxigraph, which `coverage` and `load_all` do not need
     from publish.build.dumps import DumpStats
@@ -171,7 +172,8 @@ def build(settings: Settings, log: Log = lambda _msg: None) -> BuildResult:
     ready = prepare(settings, load_annotations, log)
     dataset, ann = ready.dataset, ready.ann
     report = validate_dataset(dataset, settings, log=log)
-    files = write_dumps(dataset, settings.dist_dir, extra={REPORT: report},
+    index = search_index(((s, p, o) for s, p, o, _g in dataset.quads()), settings.base_iri)
+    files = write_dumps(dataset, settings.dist_dir, extra={REPORT: report, SEARCH: index},
                         describe=ready.describe(settings))
     graphs = {str(g.identifier): len(g) for g in sorted(dataset.graphs(), key=lambda g: str(
         g.identifier)) if len(g)}

@@ -47,6 +47,10 @@ TEXT: dict[str, dict[str, str]] = {
         "how_query": "Alle data kan hentes som filer eller forespørges med SPARQL på",
         "triples": "tripler", "mentions": "omtaler", "switch": "English",
         "no_figures": "Ingen tal for dette område.", "member_of": "Medlem af",
+        "search": "Søg", "search_label": "Søg i data", "search_results": "Søgeresultater",
+        "search_none": "Ingen resultater for", "search_hint": "Skriv et ord eller navn, "
+        "på dansk eller engelsk.", "search_all": "Alle", "search_count": "resultater",
+        "previous": "Forrige", "next": "Næste", "kind": "Slags",
     },
     "en": {
         "home": "Home", "annex": "The annex", "ontology": "Ontology", "dumps": "Downloads",
@@ -66,6 +70,10 @@ TEXT: dict[str, dict[str, str]] = {
         "how_query": "All data can be downloaded as files or queried with SPARQL at",
         "triples": "triples", "mentions": "mentions", "switch": "Dansk",
         "no_figures": "No figures for this area.", "member_of": "Member of",
+        "search": "Search", "search_label": "Search the data", "search_results": "Search results",
+        "search_none": "No results for", "search_hint": "Type a word or a name, in Danish or "
+        "English.", "search_all": "All", "search_count": "results",
+        "previous": "Previous", "next": "Next", "kind": "Kind",
     },
 }
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
@@ -113,6 +114,32 @@ class Pages(Linker):
             lang, TEXT[lang]["not_found"], path, (), missing=path,
             jsonld=script_safe({"@context": "https://schema.org", "@type": "WebPage",
                                 "name": "404"})))
+
+    def search(self, lang: str, path: str, result: dict[str, Any]) -> str:
+        """The search page: the box, kind filters with counts, ranked results, paging.
+
+        ``result`` is the JSON answer of the same request (one model for both forms)."""
+        title = TEXT[lang]["search_results"] if result["query"] else TEXT[lang]["search"]
+        page, per_page, total = result["page"], result["per_page"], result["total"]
+        base = {"q": result["query"], "lang": lang}
+        if result["kind"]:
+            base["kind"] = result["kind"]
+
+        def href(**changes: Any) -> str:
+            params = {**base, **changes}
+            return path + "?" + urlencode({k: v for k, v in params.items() if v})
+
+        other = "en" if lang == "da" else "da"
+        hits = [{**hit, "href": self.href(hit["iri"], lang)} for hit in result["results"]]
+        result = {**result, "results": hits}
+        return self._render("search.html", self._context(
+            lang, title, path, (), result=result, switch_href=href(lang=other),
+            kind_links=[(k, n, href(kind=k, page=None)) for k, n in result["kinds"].items()],
+            all_href=href(kind=None, page=None),
+            prev_href=href(page=page - 1) if page > 1 else None,
+            next_href=href(page=page + 1) if page * per_page < total else None,
+            jsonld=script_safe({"@context": "https://schema.org", "@type": "SearchResultsPage",
+                                "name": title})))
 
     def dumps(self, lang: str, path: str, files: Sequence[dict[str, Any]]) -> str:
         return self._render("dumps.html", self._context(
