@@ -9,7 +9,7 @@ UI     := node_modules/.vestlod-ui
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: setup build validate run serve test test-fast lint bench bench-scale clean harvest-env store-env browser-env bench-env
+.PHONY: setup build validate run serve test test-fast lint bench bench-scale clean harvest-env store-env browser-env bench-env web-env
 
 setup: $(STAMP) $(UI)
 
@@ -60,6 +60,12 @@ store-env:
 # Headless Chromium for the query-UI and page screenshot tests.
 browser-env:
 	$(call apt_install,chromium,chromium,the browser tests will skip)
+
+# Apache httpd (mod_rewrite) for the w3id.org redirect test and nginx for the replicas recipe
+# (tests/deploy/). Installed, never started as services: the tests run their own on loopback.
+web-env:
+	$(call apt_install,apache2,apache2,the w3id/Apache test will skip)
+	$(call apt_install,nginx,nginx,the nginx replicas test will skip)
 
 # wrk, a C load generator, for the label-lookup latency in make bench: the Python client shares
 # the 2 cores with the server and inflates the tail it measures.

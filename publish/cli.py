@@ -315,6 +315,37 @@ def validate(dist: Path | None, data: Path | None, report: Path | None, engine: 
         raise ShaclViolation(f"{len(result.violations)} SHACL violations in {settings.dist_dir}")
 
 
+@main.group()
+def deploy() -> None:
+    """Files other servers need to put vestlod on the web at its own IRIs."""
+
+
+@deploy.command("w3id")
+@click.option("--target", required=True, metavar="URL",
+              help="The server that hosts vestlod, e.g. https://vestlod.example.org.")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path),
+              help="Write .htaccess and README.md into this folder (the w3id.org repository's "
+              "folder for the base IRI); default: print the .htaccess.")
+@click.option("--maintainers", default="the vestlod developers",
+              help="Who keeps the registration (README.md).")
+@_errors_to_exit
+def deploy_w3id(target: str, out_dir: Path | None, maintainers: str) -> None:
+    """The .htaccess a w3id.org registration needs: 303 for /id/, 307 for /sparql, else 302,
+    all to the same path on --target."""
+    from publish.deploy.w3id import htaccess, readme
+
+    settings = load_settings()
+    rules = htaccess(settings.base_iri, target)
+    if out_dir is None:
+        click.echo(rules, nl=False)
+        return
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / ".htaccess").write_text(rules, encoding="utf-8")
+    (out_dir / "README.md").write_text(readme(settings.base_iri, target, maintainers),
+                                       encoding="utf-8")
+    click.echo(f"wrote {out_dir / '.htaccess'} and {out_dir / 'README.md'}", err=True)
+
+
 @main.command("settings")
 @click.option("--markdown", is_flag=True,
               help="Print the defaults as the README's Markdown table instead.")

@@ -32,8 +32,9 @@ ALLOWED: dict[str, set[str]] = {
     "query": {"query", "errors", "config", "vocab", "uris", "formats", "layout", "__init__"},
     "server": {"server", "query", "errors", "config", "vocab", "uris", "formats", "layout",
                "textsearch", "__init__"},
-    "cli": {"build", "query", "server", "errors", "config", "vocab", "uris", "formats", "layout",
-            "__init__"},
+    "deploy": {"deploy", "errors", "config", "layout", "__init__"},
+    "cli": {"build", "query", "server", "deploy", "errors", "config", "vocab", "uris", "formats",
+            "layout", "__init__"},
     "__init__": set(),
 }
 #: third-party web stack the build and query layers must not pull in
