@@ -15,9 +15,11 @@ from pathlib import Path
 import httpx
 
 from publish.build.pipeline import BuildResult
+from publish.build.retired import Tombstone
 from publish.server import create_app
 from tests.conftest import project_settings
 from tests.server.conftest import BASE
+from tests.server.test_retired import GONE, MOVED, serve, trig_with
 
 BEFORE = Path(__file__).resolve().parents[1] / "fixtures" / "iris-before-15.txt"
 
@@ -71,3 +73,20 @@ def test_every_iri_published_before_15_answers(built: BuildResult, tmp_path: Pat
     assert failures == [], (f"{len(failures)} IRIs published before #15 no longer answer "
                             "200/301/410; retire them in data/retired.csv:\n"
                             + "\n".join(failures))
+
+
+def test_the_walk_accepts_exactly_200_301_to_200_and_410(tmp_path: Path) -> None:
+    """The judge itself, on the small fixture with one moved and one gone IRI."""
+    dangling = Tombstone(8, "id/actor/dangling", "id/actor/gone", GONE.reason)
+
+    async def check(client: httpx.AsyncClient, app: object) -> None:
+        assert await outcome(client, "/id/actor/a1") is None  # 303 → 200
+        assert await outcome(client, "/doc/actor/a1.ttl") is None  # 200
+        assert await outcome(client, "/id/actor/old-a1") is None  # 301 → 303 → 200
+        assert await outcome(client, "/doc/actor/old-a1") is None  # 301 → 200
+        assert await outcome(client, "/id/actor/gone") is None  # 410
+        assert await outcome(client, "/id/actor/never-was") == "404 /id/actor/never-was"
+        assert await outcome(client, "/id/actor/dangling") == (  # a 301 must end in a 200
+            "301 /id/actor/dangling → 410 /id/actor/gone")
+
+    serve(tmp_path, trig_with(MOVED, GONE, dangling), check)

@@ -39,7 +39,8 @@ def trig_with(*stones: Tombstone, without: str = "") -> str:
     ds = Dataset()
     ds.parse(data=fixture_trig(), format="trig")
     if without:
-        ds.remove((URIRef(BASE + without), None, None, None))
+        for graph in ds.graphs():
+            graph.remove((URIRef(BASE + without), None, None))
     uris = Uris(BASE)
     meta, prov = build_triples(stones, uris)
     for triple in meta:
