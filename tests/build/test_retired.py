@@ -265,3 +265,26 @@ def test_the_real_build_has_one_tombstone_per_row(store: ox.Store) -> None:
         f"SELECT ?s WHERE {{ GRAPH <{BASE}graph/metadata> {{ ?s <{OWL.deprecated}> true }} "
         f"FILTER(STRSTARTS(STR(?s), '{BASE}id/')) }}")}  # type: ignore[union-attr]
     assert found == {row.iri for row in rows}
+
+
+def test_tombstones_keep_the_dumps_deterministic_and_are_no_entities(tmp_path: Path) -> None:
+    """Two preparations with a retired row serialise byte for byte alike; the tombstone is in
+    the metadata graph of the dump and is not counted as a thing under /id/ (VoID)."""
+    from publish.build.annotations import load_annotations
+    from publish.build.dumps import serialise
+    from publish.build.pipeline import prepare
+
+    data = copy_data(tmp_path)
+    plain = prepare(project_settings(data_dir=data), load_annotations)
+    (data / "retired.csv").write_text(csv_text(
+        "id/figure/gammelt-tal,,Tallet er fjernet.,The figure was removed."), encoding="utf-8")
+    settings = project_settings(data_dir=data)
+    one, two = (prepare(settings, load_annotations) for _ in range(2))
+    assert serialise(one.dataset) == serialise(two.dataset)
+    assert one.counts["entities"] == plain.counts["entities"]
+    assert one.counts["triples"] == plain.counts["triples"] + 4  # 3 metadata, 1 provenance
+    store = ox.Store()
+    store.load(serialise(one.dataset)["vestlod.trig"], ox.RdfFormat.TRIG)
+    assert store.query(
+        f"ASK {{ GRAPH <{BASE}graph/metadata> {{ <{BASE}id/figure/gammelt-tal> "
+        f"<{OWL.deprecated}> true }} }}")
