@@ -193,3 +193,12 @@ def test_only_deprecated_iris_under_id_are_tombstones() -> None:
     assert stones[BASE + "id/org/x"].successor == BASE + "id/org/y"
     assert stones[BASE + "id/org/x"].reason == {"da": "a", "en": "b"}
     assert stones[BASE + "id/org/z"].successor is None
+
+
+def test_the_sitemap_lists_no_retired_iri(tmp_path: Path) -> None:
+    async def check(client: httpx.AsyncClient, app: FastAPI) -> None:
+        sitemap = (await client.get("/sitemap.xml")).text
+        assert f"{BASE}doc/actor/a1<" in sitemap
+        assert "old-a1" not in sitemap and "actor/gone" not in sitemap
+
+    serve(tmp_path, trig_with(MOVED, GONE), check)
