@@ -90,3 +90,22 @@ def test_the_walk_accepts_exactly_200_301_to_200_and_410(tmp_path: Path) -> None
             "301 /id/actor/dangling → 410 /id/actor/gone")
 
     serve(tmp_path, trig_with(MOVED, GONE, dangling), check)
+
+
+def test_a_named_graph_iri_answers_with_its_description(tmp_path: Path) -> None:
+    """The graph IRIs were subjects of the data before #15 (their provenance) but had no route."""
+    trig = trig_with() + (
+        f"<{BASE}graph/provenance> {{ <{BASE}graph/data> "
+        f"<http://www.w3.org/ns/prov#wasDerivedFrom> <{BASE}id/actor/a1> . }}\n")
+
+    async def check(client: httpx.AsyncClient, app: object) -> None:
+        page = await client.get("/graph/data", headers={"Accept": "text/html"})
+        assert page.status_code == 200 and f"{BASE}graph/data" in page.text
+        ttl = await client.get("/graph/data.ttl")
+        assert ttl.status_code == 200 and "wasDerivedFrom" in ttl.text
+        assert (await client.get("/graph/data", headers={"Accept": "text/turtle"})).headers[
+            "content-location"] == "/graph/data.ttl"
+        for missing in ("/graph/nothing", "/graph/data.exe", "/graph/Data", "/graph/a/b"):
+            assert (await client.get(missing)).status_code == 404, missing
+
+    serve(tmp_path, trig, check)
