@@ -169,7 +169,8 @@ def check_annotations(settings: Settings) -> str:
 
     ready = prepare(settings, _every_annotation_problem)
     ready.describe(settings)(dump_stats(serialise(ready.dataset)))
-    return (f"ok: {ready.ann.summary()}; links, graph ({ready.counts['triples']} triples) and "
+    return (f"ok: {ready.ann.summary()}; links, retired IRIs, graph "
+            f"({ready.counts['triples']} triples) and "
             "catalog checked (SHACL runs in build and validate)")
 
 
