@@ -6,7 +6,9 @@
 * ``graph/provenance``: one Web Annotation per supporting span (TextQuoteSelector +
   TextPositionSelector into the annex), the build as a ``prov:Activity`` and where each resource
   was curated;
-* ``graph/metadata``: a short description of the dataset (VoID/DCAT; the catalog issue extends it).
+* ``graph/metadata``: a short description of the dataset (VoID/DCAT; the catalog issue extends it)
+  and, added by the pipeline after this module (`publish.build.retired`), the tombstones of
+  retired IRIs: statements about the publication's own IRIs, not about the annex.
 
 No blank nodes anywhere: every node has an IRI derived from curated ids or source offsets, so two
 builds from the same sources give the same triples and dumps. The module is pure apart from

@@ -31,6 +31,7 @@ from publish.build.source import Document, read_source, segment
 from publish.config import Settings
 from publish.errors import AnnotationErrors, SourceError
 from publish.layout import CATALOG, REPORT, SEARCH, SUMS, read_sums
+from publish.uris import Uris
 
 if TYPE_CHECKING:  # the dumps import pyoxigraph, which `coverage` and `load_all` do not need
     from publish.build.dumps import DumpStats
@@ -90,14 +91,16 @@ def load_catalog_yaml(settings: Settings) -> dict[str, Any]:
     return read_catalog_yaml(settings.catalog_path)
 
 
-def dataset_counts(dataset: Dataset, settings: Settings) -> dict[str, int]:
-    """VoID counts for the catalog: triples of the merged dumps and things under `/id/`."""
+def dataset_counts(dataset: Dataset, settings: Settings,
+                   retired: frozenset[str] = frozenset()) -> dict[str, int]:
+    """VoID counts for the catalog: triples of the merged dumps and things under `/id/`
+    (a retired IRI's tombstone is not a thing: `retired` lists them, as full IRIs)."""
     triples: set[tuple[Node, Node, Node]] = set()
     for g in dataset.graphs():
         triples.update(g)
     prefix = settings.base_iri + "id/"
     entities = {s for s, _, _ in triples if isinstance(s, URIRef) and str(s).startswith(prefix)
-                and "#" not in str(s)}
+                and "#" not in str(s) and str(s) not in retired}
     return {"triples": len(triples), "entities": len(entities)}
 
 
@@ -125,19 +128,26 @@ class Prepared:
 def prepare(settings: Settings, annotations: Callable[[Document, Path], Annotations],
             log: Log = lambda _msg: None) -> Prepared:
     """The steps `build` runs before the SHACL gate, shared with `check` so the two cannot drift:
-    catalog.yaml, the annex and its checksum, the annotations, the graph (links included).
+    catalog.yaml, the annex and its checksum, the annotations, the graph (links included) and
+    the tombstones of data/retired.csv (checked against that graph).
 
     `annotations` loads them: `load_annotations` stops at the first problem (the build),
     `_every_annotation_problem` lists them all (`check`).
     """
     from publish.build.graph import build_dataset
+    from publish.build.retired import add_tombstones
 
     catalog_data = load_catalog_yaml(settings)
     doc = load_document(settings)
     ann = annotations(doc, settings.annotations_dir)
     log(f"annotations: {ann.summary()}")
     dataset = build_dataset(doc, ann, settings, catalog_data)
-    return Prepared(catalog_data, doc, ann, dataset, dataset_counts(dataset, settings))
+    uris = Uris(settings.base_iri)
+    tombstones = add_tombstones(dataset, settings.data_dir, uris)
+    if tombstones:
+        log(f"retired: {len(tombstones)} IRIs answer 301 or 410 (data/retired.csv)")
+    retired = frozenset(uris.base + t.iri for t in tombstones)
+    return Prepared(catalog_data, doc, ann, dataset, dataset_counts(dataset, settings, retired))
 
 
 def _every_annotation_problem(doc: Document, directory: Path) -> Annotations:
@@ -151,7 +161,8 @@ def check_annotations(settings: Settings) -> str:
     """`vestlod check`: every check `build` runs except SHACL, without writing anything.
 
     That is catalog.yaml, the annex's checksum, the annotations (every problem at once), the
-    links in data/links/ (every problem at once), the graph and the catalog of the serialised
+    links in data/links/ and the retired IRIs of data/retired.csv (every problem at once), the
+    graph and the catalog of the serialised
     dumps; it fails with the same messages the build would give. Only the SHACL gate is left to
     `build` and `validate`: it is the one slow step (tens of seconds against about two here).
     """
@@ -159,7 +170,8 @@ def check_annotations(settings: Settings) -> str:
 
     ready = prepare(settings, _every_annotation_problem)
     ready.describe(settings)(dump_stats(serialise(ready.dataset)))
-    return (f"ok: {ready.ann.summary()}; links, graph ({ready.counts['triples']} triples) and "
+    return (f"ok: {ready.ann.summary()}; links, retired IRIs, graph "
+            f"({ready.counts['triples']} triples) and "
             "catalog checked (SHACL runs in build and validate)")
 
 

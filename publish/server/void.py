@@ -23,7 +23,7 @@ from publish.server.cache import Cached
 from publish.server.conditional import cache_headers, make_etag, not_modified
 from publish.server.live import Live, Serving
 from publish.server.negotiation import RDF_FORMATS, choose, rdf_bytes
-from publish.vocab import RDF, VOID, XSD
+from publish.vocab import OWL, RDF, VOID, XSD
 
 #: dumps that are RDF serialisations of the whole dataset (named in VoID as void:dataDump)
 DUMP_PREFIX = "vestlod."
@@ -35,7 +35,9 @@ CLASSES_QUERY = ("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } "
                  "GROUP BY ?c ORDER BY ?c")
 PROPERTIES_QUERY = "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p ORDER BY ?p"
 #: all IRI subjects; filtered to /id/ in Python (no text of any kind is formatted into SPARQL)
-SUBJECTS_ALL = "SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s)) }"
+#: every described IRI; a retired one (a tombstone: owl:deprecated) answers 301/410, no page
+SUBJECTS_ALL = ("SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s)) "
+                f"FILTER NOT EXISTS {{ ?s <{OWL}deprecated> true }} }}")
 
 
 async def void(request: Request) -> Response:
@@ -128,7 +130,8 @@ async def void_triples(serving: Serving, live: Live) -> list[ox.Triple]:
 
 
 async def sitemap(request: Request) -> Response:
-    """Every ``/doc/`` page (canonical addresses) plus the home, annex and ontology pages."""
+    """Every ``/doc/`` page (canonical addresses) plus the home, annex and ontology pages;
+    not the retired IRIs, which have no page any more."""
     serving: Serving = request.app.state.serving
     base = serving.settings.base_iri
     live = serving.live()

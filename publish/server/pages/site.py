@@ -141,6 +141,14 @@ class Pages(Linker):
             jsonld=script_safe({"@context": "https://schema.org", "@type": "SearchResultsPage",
                                 "name": title})))
 
+    def gone(self, lang: str, path: str, iri: str, reason: str,
+             alternates: Sequence[tuple[Format, str]]) -> str:
+        """The 410 page of a retired IRI: that it is gone, and why (from its tombstone)."""
+        return self._render("gone.html", self._context(
+            lang, TEXT[lang]["gone"], path, alternates, iri=iri, reason=reason,
+            jsonld=script_safe({"@context": "https://schema.org", "@type": "WebPage",
+                                "name": "410", "about": iri})))
+
     def dumps(self, lang: str, path: str, files: Sequence[dict[str, Any]]) -> str:
         return self._render("dumps.html", self._context(
             lang, TEXT[lang]["dumps"], path, (), files=files,
