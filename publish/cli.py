@@ -186,8 +186,11 @@ def serve(
     # Our own JSON line per request (with its id, status and time) is the access log; uvicorn's
     # second, plain one cost ~6 % of the server's CPU per small query (profiled). No proxy is
     # trusted for X-Forwarded-* by default: nothing here reads the client address.
+    from publish.server.slowclients import timed_protocol
+
     server = uvicorn.Server(uvicorn.Config(app, log_level="info", lifespan="on",
-                                           access_log=False, proxy_headers=False))
+                                           access_log=False, proxy_headers=False,
+                                           http=timed_protocol(settings.request_timeout)))
     server.run(sockets=[sock])
 
 

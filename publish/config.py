@@ -101,6 +101,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_url_bytes", 32768, "Longest request URL; more is a 414 (POST long queries).", int),
     Setting("max_header_bytes", 32768, "Largest total of request headers; more is a 431.", int),
     Setting("max_body_bytes", 1_000_000, "Largest request body; more is a 413.", int),
+    Setting("request_timeout", 10.0,
+            "Seconds a client has to send a whole request (headers and body); slower is a 408.",
+            float),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -132,6 +135,7 @@ class Settings:
     max_url_bytes: int = 32768
     max_header_bytes: int = 32768
     max_body_bytes: int = 1_000_000
+    request_timeout: float = 10.0
 
     @property
     def source_path(self) -> Path:
