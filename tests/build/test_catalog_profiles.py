@@ -28,6 +28,7 @@ from publish.build.mqa import (
 )
 from publish.build.pipeline import BuildResult
 from publish.profiles import DCAT_AP_2, DCAT_AP_3, DCAT_AP_DK, PROFILES
+from tests.conftest import ROOT
 from tests.dcat_ap import VOCABULARY, check, shapes
 from tests.dcat_ap_dk import dk_results, split_pattern_defect
 
@@ -189,7 +190,8 @@ def test_every_dataset_rates_excellent_and_the_dqv_is_what_the_catalog_gives(
             assert published[ds]["rating"] == "Excellent"
             for ind in INDICATORS:
                 assert published[ds][ind.key] == str(rounded(score.points[ind.key]))
-    print(table(measured, BASE))
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert table(measured, BASE) in readme, "README's MQA table is stale:\n" + table(measured, BASE)
 
 
 def test_the_mqa_can_fail() -> None:
