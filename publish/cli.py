@@ -349,6 +349,63 @@ def deploy_w3id(target: str, out_dir: Path | None, maintainers: str) -> None:
     click.echo(f"wrote {out_dir / '.htaccess'} and {out_dir / 'README.md'}", err=True)
 
 
+@main.command()
+@_dist_option
+@click.option("--server", metavar="URL",
+              help="Ask this running server (e.g. http://127.0.0.1:8000) with HEAD whether each "
+              "access and download URL answers, instead of the build's prediction. The catalog's "
+              "base IRI is replaced by URL; nothing outside it is ever requested.")
+@_errors_to_exit
+def mqa(dist: Path | None, server: str | None) -> None:
+    """The EU portal's Metadata Quality Assessment of every catalogued dataset: points per
+    dimension, total and rating, recomputed from the built catalog and compared with the DQV
+    measurements it publishes; exit ≠ 0 if they differ or a dataset is not Excellent."""
+    import urllib.error
+    import urllib.request
+
+    from rdflib import Graph
+
+    from publish.build.mqa import (
+        assess_with,
+        compliance,
+        published_url,
+        read_measurements,
+        rounded,
+        table,
+    )
+    from publish.errors import VestlodError
+    from publish.layout import CATALOG, read_sums
+
+    settings = load_settings({"dist_dir": dist})
+    folder = Path(settings.dist_dir)
+    g = Graph().parse(folder / CATALOG, format="turtle")
+    base = settings.base_iri
+    if server is None:
+        reachable = published_url(settings, read_sums(folder))
+    else:
+        origin = server.rstrip("/") + "/"
+
+        def reachable(url: str) -> bool:
+            if not url.startswith(base):
+                return False  # never the internet
+            request = urllib.request.Request(origin + url[len(base):], method="HEAD")
+            try:
+                with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+                    return 200 <= int(response.status) < 400
+            except (urllib.error.URLError, OSError):
+                return False
+
+    scores = assess_with(g, reachable, compliance(g, settings))
+    click.echo(table(scores, base))
+    published = read_measurements(g, base)
+    wrong = [f"{ds}: published {published.get(ds, {}).get('score')}, "
+             f"measured {rounded(s.total)}" for ds, s in sorted(scores.items())
+             if published.get(ds, {}).get("score") != str(rounded(s.total))]
+    below = [f"{ds}: {s.rating}" for ds, s in sorted(scores.items()) if s.rating != "Excellent"]
+    if wrong or below:
+        raise VestlodError("; ".join(wrong + below))
+
+
 @main.command("settings")
 @click.option("--markdown", is_flag=True,
               help="Print the defaults as the README's Markdown table instead.")

@@ -20,7 +20,7 @@ __all__ = [
     "LICENCE_TYPE", "NACE", "NUTS", "OA", "ORG", "OWL", "PREFIXES", "PROV", "PUBLISHER_TYPE",
     "QB", "RDF", "RDFS", "ROV", "SCHEMA", "SD", "SDMX_ATT", "SDMX_DIM", "SDMX_MEA", "SH", "SKOS",
     "SPDX", "THEME", "VCARD", "VOID", "WDT", "WIKIDATA", "XSD", "prefixes", "vestlod_prefixes",
-    "ROR",
+    "ROR", "DQV", "DCAT_DK",
 ]
 
 OA = Namespace("http://www.w3.org/ns/oa#")
@@ -51,6 +51,9 @@ WDT = Namespace("http://www.wikidata.org/prop/direct/")
 IANA = Namespace("https://www.iana.org/assignments/media-types/")
 #: Research Organization Registry identifiers (links from actors)
 ROR = Namespace("https://ror.org/")
+DQV = Namespace("http://www.w3.org/ns/dqv#")
+#: the DCAT-AP-DK 2.0.2 extension vocabulary (Digitaliseringsstyrelsen)
+DCAT_DK = Namespace("https://data.gov.dk/model/core/dcat-dk/")
 
 #: prefix → namespace, the one table; serialisers pick the prefixes they bind from it
 PREFIXES: Mapping[str, str] = {
@@ -81,6 +84,8 @@ PREFIXES: Mapping[str, str] = {
     "sdmx-attribute": str(SDMX_ATT),
     "sdmx-measure": str(SDMX_MEA),
     "wdt": str(WDT),
+    "dqv": str(DQV),
+    "dcat-dk": str(DCAT_DK),
 }
 
 

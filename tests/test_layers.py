@@ -27,14 +27,15 @@ ALLOWED: dict[str, set[str]] = {
     "formats": {"errors"},
     "layout": {"errors"},
     "textsearch": set(),
+    "profiles": set(),
     "build": {"build", "errors", "config", "vocab", "uris", "formats", "layout", "textsearch",
-              "__init__"},
+              "profiles", "__init__"},
     "query": {"query", "errors", "config", "vocab", "uris", "formats", "layout", "__init__"},
     "server": {"server", "query", "errors", "config", "vocab", "uris", "formats", "layout",
-               "textsearch", "__init__"},
+               "textsearch", "profiles", "__init__"},
     "deploy": {"deploy", "errors", "config", "layout", "__init__"},
     "cli": {"build", "query", "server", "deploy", "errors", "config", "vocab", "uris", "formats",
-            "layout", "__init__"},
+            "layout", "profiles", "__init__"},
     "__init__": set(),
 }
 #: third-party web stack the build and query layers must not pull in
@@ -81,7 +82,7 @@ def violations(root: Path = PUBLISH) -> list[str]:
                 if target != part and target not in ALLOWED[part]:
                     out.append(f"{where}: {part} imports publish.{target}")
             elif top in WEB_STACK and part in ("build", "query", "config", "errors", "vocab",
-                                               "uris", "formats", "layout"):
+                                               "uris", "formats", "layout", "profiles"):
                 out.append(f"{where}: {part} imports the web stack ({top})")
     return out
 

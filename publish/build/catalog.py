@@ -38,10 +38,12 @@ from publish import __version__
 from publish.config import Settings
 from publish.errors import BuildError
 from publish.formats import Format, by_suffix
+from publish.profiles import DCAT_AP_3, DCAT_AP_DK, Profile
 from publish.uris import Uris
 from publish.vocab import (
     AUTHORITY,
     DCAT,
+    DCAT_DK,
     DCTERMS,
     FOAF,
     IANA,
@@ -71,17 +73,26 @@ SPARQL_FILE_TYPE = "SPARQLQRES"
 
 #: the prefixes catalog.ttl may use (each one is written only where the catalog uses it)
 CATALOG_PREFIXES = ("dcat", "dcterms", "foaf", "rdfs", "skos", "xsd", "adms", "dcatap", "spdx",
-                    "vcard", "void", "owl", "rdf", "vl")
+                    "vcard", "void", "owl", "rdf", "dqv", "dcat-dk", "vl")
 
 #: SHA-256 as the DCAT-AP 3.0.1 shapes accept it: their ChecksumAlgorithmRestriction requires
 #: `^https://spdx.org/rdf/terms`, while SPDX's own term is `http://…#checksumAlgorithm_sha256`
 #: (stated as owl:sameAs). The EU validators use those shapes, so the https form is what passes.
 SHA256_ALGORITHM = URIRef("https://spdx.org/rdf/terms#checksumAlgorithm_sha256")
 
+#: SHA-1, the one algorithm DCAT-AP 2.x and DCAT-AP-DK 2.0.2 accept (`sh:hasValue`)
+SHA1_ALGORITHM = URIRef("http://spdx.org/rdf/terms#checksumAlgorithm_sha1")
+
 #: DCAT 3 term that rdflib's DCAT namespace (DCAT 2) lacks
 DCAT_VERSION = URIRef(str(DCAT) + "version")
+#: schema.org's maintainer as DCAT-AP-DK 2.0.2 spells it (http, not the https of `vocab.SCHEMA`)
+DK_MAINTAINER = URIRef("http://schema.org/maintainer")
 
-Distributions = Mapping[str, tuple[int, str]]
+#: the file with one business area's part of the data (a download subset of the area's dataset)
+AREA_FILE = "vestlod-{slug}.ttl"
+
+#: dump or subset file name -> (byte size, sha256 hex, sha1 hex) of the published bytes
+Distributions = Mapping[str, tuple[int, str, str]]
 
 
 def authority(table: str, code: str) -> URIRef:
@@ -102,8 +113,10 @@ def dump_format(name: str) -> tuple[Format, str | None]:
 class _Catalog:
     """Builds the graph; one method per DCAT-AP class, in the order a reader meets them."""
 
-    def __init__(self, settings: Settings, data: Mapping[str, Any]) -> None:
+    def __init__(self, settings: Settings, data: Mapping[str, Any],
+                 profile: Profile = DCAT_AP_3) -> None:
         self.s = settings
+        self.p = profile
         self.d = data
         self.u = Uris(settings.base_iri)
         self.g = Graph()
@@ -245,11 +258,20 @@ class _Catalog:
         self.add(s, DCTERMS.accrualPeriodicity,
                  self.typed(authority("frequency", self.d["accrual_periodicity"]),
                             DCTERMS.Frequency))
-        self.add(s, DCAT_VERSION, Literal(__version__))
+        # the version: DCAT 3's dcat:version, DCAT-AP 2's owl:versionInfo
+        self.add(s, OWL.versionInfo if self.p.dcat_ap_2 else DCAT_VERSION, Literal(__version__))
         self.add(s, DCTERMS.identifier, Literal(str(s)))
         self.add(s, DCTERMS.conformsTo, self.standard("ontology"))
-        for region in self.regions:
-            self.add(s, DCTERMS.creator, region)
+        if self.p == DCAT_AP_DK:
+            # one dct:creator in DK: the cooperation; the regions are its DK contributors
+            self.add(s, DCTERMS.creator, self.publisher)
+            for region in self.regions:
+                self.add(s, DCTERMS.contributor, region)
+            self.add(s, DK_MAINTAINER, self.publisher)
+            self.add(s, DCAT_DK.paymentImposedContents, Literal(False))
+        else:
+            for region in self.regions:
+                self.add(s, DCTERMS.creator, region)
 
     def temporal(self) -> URIRef:
         t = self.d["temporal"]
@@ -275,10 +297,12 @@ class _Catalog:
         for key, prop in (("triples", VOID.triples), ("entities", VOID.entities)):
             if key in counts:
                 self.add(ds, prop, Literal(int(counts[key]), datatype=XSD.integer))
-        if not distributions:
+        subsets = {AREA_FILE.format(slug=slug) for slug in self.d["areas"]}
+        dumps = {n: v for n, v in distributions.items() if n not in subsets}
+        if not dumps:
             raise BuildError("catalog: no dumps to describe")
-        for name, (size, digest) in sorted(distributions.items()):
-            dist = self.dump(name, size, digest)
+        for name, stats in sorted(dumps.items()):
+            dist = self.dump(name, stats, self.d["distribution"])
             self.add(ds, DCAT.distribution, dist)
             self.add(ds, VOID.dataDump, URIRef(self.download_url(name)))
         self.add(ds, DCAT.distribution, self.sparql_distribution("vestlod"))
@@ -287,13 +311,17 @@ class _Catalog:
     def download_url(self, name: str) -> str:
         return f"{self.s.base_iri}dumps/{name}"
 
-    def dump(self, name: str, size: int, digest: str) -> URIRef:
+    def dump(self, name: str, stats: tuple[int, str, str], spec: Mapping[str, Any]) -> URIRef:
+        """A downloadable file: a dump of the whole dataset or an area's subset (`spec` words
+        it). Size and checksum as the profile wants them: DCAT-AP 3 a nonNegativeInteger and
+        SHA-256, the DCAT-AP 2 based profiles a decimal and SHA-1."""
+        size, digest, sha1 = stats
         fmt, compression = dump_format(name)
-        if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
-            raise BuildError(f"catalog: {name}: not a sha256 hex digest: {digest!r}")
+        for algo, value, length in (("sha256", digest, 64), ("sha1", sha1, 40)):
+            if len(value) != length or any(c not in "0123456789abcdef" for c in value):
+                raise BuildError(f"catalog: {name}: not a {algo} hex digest: {value!r}")
         slug = name.replace(".", "-")
         dist = self.typed(self.u.id("distribution", slug), DCAT.Distribution)
-        spec = self.d["distribution"]
         self.texts(dist, DCTERMS.title, spec["title"], label=fmt.label)
         key = "description_trig" if fmt.key == "trig" else "description"
         self.texts(dist, DCTERMS.description, spec[key], label=fmt.label)
@@ -307,18 +335,33 @@ class _Catalog:
                                                            DCTERMS.MediaType))
         self.add(dist, DCTERMS.format, self.typed(authority("file-type", FILE_TYPES[fmt.key]),
                                                  DCTERMS.MediaTypeOrExtent))
-        self.add(dist, DCAT.byteSize, Literal(int(size), datatype=XSD.nonNegativeInteger))
-        checksum = self.typed(self.u.id("distribution", slug, "sha256"), SPDX.Checksum)
+        if self.p.dcat_ap_2:
+            self.add(dist, DCAT.byteSize, Literal(str(int(size)), datatype=XSD.decimal))
+            checksum = self.typed(self.u.id("distribution", slug, "sha1"), SPDX.Checksum)
+            self.add(checksum, SPDX.algorithm, self.typed(SHA1_ALGORITHM, SPDX.ChecksumAlgorithm))
+            self.add(checksum, SPDX.checksumValue, Literal(sha1, datatype=XSD.hexBinary))
+        else:
+            self.add(dist, DCAT.byteSize, Literal(int(size), datatype=XSD.nonNegativeInteger))
+            checksum = self.typed(self.u.id("distribution", slug, "sha256"), SPDX.Checksum)
+            algorithm = self.typed(SHA256_ALGORITHM, SPDX.ChecksumAlgorithm)
+            self.add(checksum, SPDX.algorithm, algorithm)
+            self.add(algorithm, OWL.sameAs, SPDX.checksumAlgorithm_sha256)
+            self.add(checksum, SPDX.checksumValue, Literal(digest, datatype=XSD.hexBinary))
         self.add(dist, SPDX.checksum, checksum)
-        algorithm = self.typed(SHA256_ALGORITHM, SPDX.ChecksumAlgorithm)
-        self.add(checksum, SPDX.algorithm, algorithm)
-        self.add(algorithm, OWL.sameAs, SPDX.checksumAlgorithm_sha256)
-        self.add(checksum, SPDX.checksumValue, Literal(digest, datatype=XSD.hexBinary))
         self.distribution_common(dist)
         return dist
 
+    def rights_statement(self) -> URIRef:
+        """The one dct:rights statement of every distribution (what the licence asks of a
+        re-user), a dct:RightsStatement with Danish and English text."""
+        spec = self.d["rights"]
+        iri = self.typed(self.iri(spec["iri"]), DCTERMS.RightsStatement)
+        self.texts(iri, RDFS.label, spec["label"])
+        return iri
+
     def distribution_common(self, dist: URIRef) -> None:
         self.add(dist, DCTERMS.license, self.licence)
+        self.add(dist, DCTERMS.rights, self.rights_statement())
         self.languages(dist)
         self.dates(dist)
         self.add(dist, DCTERMS.conformsTo, self.standard("ontology"))
@@ -337,7 +380,8 @@ class _Catalog:
         self.distribution_common(dist)
         return dist
 
-    def area(self, slug: str, spec: Mapping[str, Any], whole: URIRef) -> URIRef:
+    def area(self, slug: str, spec: Mapping[str, Any], whole: URIRef,
+             distributions: Distributions) -> URIRef:
         ds = self.typed(self.u.id("dataset", slug), DCAT.Dataset)
         self.texts(ds, DCTERMS.title, spec["title"])
         self.texts(ds, DCTERMS.description, spec["description"])
@@ -348,6 +392,13 @@ class _Catalog:
         self.add(ds, DCTERMS.subject, self.u.id("area", slug))
         self.add(ds, DCAT.landingPage, self.typed(URIRef(f"{self.s.base_iri}doc/area/{slug}"),
                                                   FOAF.Document))
+        name = AREA_FILE.format(slug=slug)
+        if name in distributions:
+            wording = self.d["area_distribution"]
+            words = {key: {lang: str(text).replace("{area}", spec["title"][lang])
+                           for lang, text in wording[key].items()}
+                     for key in ("title", "description")}
+            self.add(ds, DCAT.distribution, self.dump(name, distributions[name], words))
         self.add(ds, DCAT.distribution, self.sparql_distribution(slug))
         return ds
 
@@ -377,7 +428,7 @@ class _Catalog:
         self.licence_document()
         self.period = self.temporal()
         whole = self.whole(distributions, counts)
-        datasets = [whole] + [self.area(slug, spec, whole)
+        datasets = [whole] + [self.area(slug, spec, whole, distributions)
                               for slug, spec in sorted(self.d["areas"].items())]
         self.data_service(datasets)
 
@@ -394,7 +445,7 @@ class _Catalog:
         self.dates(c)
         self.spatial(c)
         self.add(c, DCAT.themeTaxonomy, URIRef(AUTHORITY + "data-theme"))
-        self.add(c, DCTERMS.conformsTo, self.standard("dcat-ap"))
+        self.add(c, DCTERMS.conformsTo, self.standard(self.p.token))
         for ds in datasets:
             self.add(c, DCAT.dataset, ds)
         self.add(c, DCAT.service, self.service)
@@ -417,8 +468,9 @@ def build_catalog(
     catalog_yaml_data: Mapping[str, Any],
     distributions: Distributions,
     counts: Mapping[str, int],
+    profile: Profile = DCAT_AP_3,
 ) -> Graph:
-    """The DCAT-AP 3.0.1 catalog graph.
+    """The catalog graph in one application profile (DCAT-AP 3.0.1 unless told otherwise).
 
     `distributions` maps each dump's file name to (byte size, sha256 hex) of the bytes that are
     published with this catalog; `counts` may give "triples" and "entities" of the whole dataset
@@ -426,7 +478,7 @@ def build_catalog(
     a harvester would reject.
     """
     try:
-        return _Catalog(settings, catalog_yaml_data).build(distributions, counts)
+        return _Catalog(settings, catalog_yaml_data, profile).build(distributions, counts)
     except KeyError as exc:
         raise BuildError(f"data/catalog.yaml: missing key {exc}") from exc
 

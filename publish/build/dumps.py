@@ -96,13 +96,15 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-#: what `describe` is given: dump file name -> (byte size, sha256 hex) of the published bytes
-DumpStats = dict[str, tuple[int, str]]
+#: what `describe` is given: dump file name -> (byte size, sha256 hex, sha1 hex) of the
+#: published bytes (SHA-1 because the DCAT-AP 2 based profiles accept no other checksum)
+DumpStats = dict[str, tuple[int, str, str]]
 
 
 def dump_stats(files: dict[str, bytes]) -> DumpStats:
-    """What the catalog says of each dump: its size and sha256."""
-    return {name: (len(data), sha256(data)) for name, data in files.items()}
+    """What the catalog says of each dump: its size, sha256 and sha1."""
+    return {name: (len(data), sha256(data), hashlib.sha1(data).hexdigest())
+            for name, data in files.items()}
 
 
 def write_dumps(
@@ -110,14 +112,16 @@ def write_dumps(
     out: Path,
     extra: dict[str, str | bytes] | None = None,
     describe: Callable[[DumpStats], dict[str, str | bytes]] | None = None,
+    subsets: dict[str, bytes] | None = None,
 ) -> dict[str, str]:
     """Write all dumps (plus `extra` files) aside, then atomically point `out` at them.
 
     `describe` receives the size and sha256 of every dump and returns more files to publish in
     the same swap (the DCAT catalog): a description written later, or beside the swap, could
-    disagree with the files a harvester downloads.
+    disagree with the files a harvester downloads. `subsets` are further downloads (parts of
+    the dataset) that `describe` is told about like the dumps.
     """
-    files = serialise(ds)
+    files = {**serialise(ds), **(subsets or {})}
     stats = dump_stats(files)
     if describe is not None:
         extra = {**(extra or {}), **describe(stats)}

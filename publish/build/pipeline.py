@@ -115,14 +115,33 @@ class Prepared:
     counts: dict[str, int]
 
     def describe(self, settings: Settings) -> Callable[[DumpStats], dict[str, str | bytes]]:
-        """The catalog for the dumps' real sizes and digests, as `write_dumps` asks for it."""
+        """The catalog for the dumps' real sizes and digests, as `write_dumps` asks for it: one
+        file per application profile (`publish.profiles`), each with the MQA scores of its
+        datasets as DQV measurements."""
         from publish.build.catalog import build_catalog, serialise_catalog
+        from publish.build.mqa import add_measurements, assess
+        from publish.profiles import PROFILES
 
         def describe(dumps: DumpStats) -> dict[str, str | bytes]:
-            graph = build_catalog(settings, self.catalog_data, dumps, self.counts)
-            return {CATALOG: serialise_catalog(graph, settings.base_iri)}
+            out: dict[str, str | bytes] = {}
+            default = build_catalog(settings, self.catalog_data, dumps, self.counts)
+            scores = assess(default, settings, set(dumps) | {p.file for p in PROFILES})
+            for profile in PROFILES:
+                graph = build_catalog(settings, self.catalog_data, dumps, self.counts, profile)
+                add_measurements(graph, scores, settings.base_iri)
+                out[profile.file] = serialise_catalog(graph, settings.base_iri)
+            assert CATALOG in out
+            return out
 
         return describe
+
+    def subsets(self, settings: Settings) -> dict[str, bytes]:
+        """The business areas' downloads (`publish.build.subsets`)."""
+        from publish.build.dumps import prefixes_of, to_quads
+        from publish.build.subsets import area_subsets
+
+        prefixes = prefixes_of(self.dataset, to_quads(self.dataset))
+        return area_subsets(self.dataset, settings.base_iri, self.catalog_data["areas"], prefixes)
 
 
 def prepare(settings: Settings, annotations: Callable[[Document, Path], Annotations],
@@ -169,7 +188,7 @@ def check_annotations(settings: Settings) -> str:
     from publish.build.dumps import dump_stats, serialise
 
     ready = prepare(settings, _every_annotation_problem)
-    ready.describe(settings)(dump_stats(serialise(ready.dataset)))
+    ready.describe(settings)(dump_stats({**serialise(ready.dataset), **ready.subsets(settings)}))
     return (f"ok: {ready.ann.summary()}; links, retired IRIs, graph "
             f"({ready.counts['triples']} triples) and "
             "catalog checked (SHACL runs in build and validate)")
@@ -186,7 +205,7 @@ def build(settings: Settings, log: Log = lambda _msg: None) -> BuildResult:
     report = validate_dataset(dataset, settings, log=log)
     index = search_index(((s, p, o) for s, p, o, _g in dataset.quads()), settings.base_iri)
     files = write_dumps(dataset, settings.dist_dir, extra={REPORT: report, SEARCH: index},
-                        describe=ready.describe(settings))
+                        describe=ready.describe(settings), subsets=ready.subsets(settings))
     graphs = {str(g.identifier): len(g) for g in sorted(dataset.graphs(), key=lambda g: str(
         g.identifier)) if len(g)}
     return BuildResult(

@@ -62,6 +62,8 @@ EXPOSED_HEADERS = [
     "Vestlod-Result-Truncated",
     "Vestlod-Dataset-Version",
     "Vestlod-Cache",
+    "Content-Profile",
+    "Link",
 ]
 
 
@@ -175,8 +177,8 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         CORSMiddleware,
         allow_origins=["*"],
         allow_credentials=False,
-        allow_methods=["GET", "POST", "OPTIONS"],
-        allow_headers=["Accept", "Content-Type", "If-None-Match"],
+        allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
+        allow_headers=["Accept", "Accept-Profile", "Content-Type", "If-None-Match"],
         expose_headers=EXPOSED_HEADERS,
         max_age=3600,
     )

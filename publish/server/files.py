@@ -28,6 +28,7 @@ from publish.server.conditional import cache_headers, make_etag, not_modified
 from publish.server.live import Live, Serving
 from publish.server.negotiation import HTML, RDF_FORMATS, choose, rdf_bytes, request_lang
 from publish.server.pages import Pages
+from publish.server.profiles import alternatives_turtle, choose_profile, link_header
 
 
 def _served_folder(request: Request) -> tuple[Live, Path]:
@@ -74,18 +75,36 @@ def _read(path: Path) -> bytes | None:
 
 
 async def catalog(request: Request) -> Response:
-    """The DCAT-AP catalog the build wrote with the served version, in the format asked for.
+    """The catalog the build wrote with the served version, in the profile and format asked for.
 
+    The profile by W3C Content Negotiation by Profile (`publish.server.profiles`): DCAT-AP
+    3.0.1 by default, DCAT-AP 2.1.1 or DCAT-AP-DK 2.0.2 by ``Accept-Profile`` or ``_profile``,
+    each the file the build wrote for it (`publish.profiles`); ``_profile=alt`` lists them.
     Turtle by default; RDF/XML, JSON-LD and N-Triples by ``Accept``, converted by Oxigraph from
     the file (never from request text).
     """
+    profile = choose_profile(request.query_params.get("_profile"),
+                             request.headers.get("accept-profile"))
     fmt = choose(request, None, RDF_FORMATS)
     _live, folder = await served_folder(request)
-    data = await anyio.to_thread.run_sync(_read, folder / CATALOG)
+    if profile is None:  # _profile=alt: the list of profiles offered
+        settings = request.app.state.serving.settings
+        triples = [ox.Triple(t.subject, t.predicate, t.object) for t in ox.parse(
+            alternatives_turtle(settings.base_iri, "/catalog"), format=ox.RdfFormat.TURTLE)]
+        headers = cache_headers(vary="Accept, Accept-Profile")
+        headers["Link"] = link_header(None, "/catalog")
+        return Response(rdf_bytes(triples, fmt), media_type=fmt.content_type, headers=headers)
+    name = profile.file
+    data = await anyio.to_thread.run_sync(_read, folder / name)
     if data is None:
-        raise NotFound("no catalog has been built")
-    headers = cache_headers(etag=make_etag(data, fmt.key), vary="Accept")
-    headers["Link"] = '</.well-known/void>; rel="describedby"'
+        if name == CATALOG:
+            raise NotFound("no catalog has been built")
+        raise NotFound(f"the served version has no catalog in the profile {profile.label}")
+    headers = cache_headers(etag=make_etag(data, fmt.key + profile.token),
+                            vary="Accept, Accept-Profile")
+    headers["Link"] = ('</.well-known/void>; rel="describedby", '
+                       + link_header(profile, "/catalog"))
+    headers["Content-Profile"] = f"<{profile.uri}>"
     unchanged = not_modified(request.headers, headers)
     if unchanged is not None:
         return unchanged

@@ -175,7 +175,7 @@ async def sparql_endpoint(request: Request) -> Response:
         )
     accept = request.headers.get("accept")
     if params.query is None:
-        if request.method != "GET":
+        if request.method not in ("GET", "HEAD"):  # HEAD answers like GET (link checkers)
             raise BadRequest(
                 f"no query: send query=… as a form field or a body of type {SPARQL_QUERY}"
             )
@@ -203,9 +203,9 @@ async def sparql_endpoint(request: Request) -> Response:
     )
     key = cache_key(live, query)
     # A POST is not cached by anyone, so only a GET carries a validator to send back.
-    common = cache_headers(etag=f'"{key[:40]}"' if request.method == "GET" else None,
-                           vary="Accept")
-    unchanged = not_modified(request.headers, common) if request.method == "GET" else None
+    get = request.method in ("GET", "HEAD")
+    common = cache_headers(etag=f'"{key[:40]}"' if get else None, vary="Accept")
+    unchanged = not_modified(request.headers, common) if get else None
     if unchanged is not None:
         return unchanged
 

@@ -107,7 +107,8 @@ def test_against_2_1_1_only_the_rules_3_0_changed_are_violated(
     other = [r for r in violations if not any(m in r.message for _, m in DIFFERENCES_2_1_1)]
     assert not other, "\n".join(map(str, other))
     assert kinds == DIFFERENCES_2_1_1
-    assert len(violations) == 2 * len(DUMPS)
+    downloads = set(catalog.subjects(DCAT.downloadURL, None))
+    assert len(violations) == 2 * len(downloads) == 2 * (len(DUMPS) + len(AREAS))
     unexplained = [r for r in by_severity(results, "Warning") if explain(r) is None]
     assert not unexplained, "\n".join(map(str, unexplained))
 
@@ -154,7 +155,8 @@ def test_distributions_describe_the_published_files(built: BuildResult, catalog:
         assert str(catalog.value(dist, DCAT.accessURL)) == url
         assert catalog.value(dist, DCTERMS.license) == URIRef(AUTH + "licence/CC_BY_4_0")
         described.add(name)
-    assert described == set(DUMPS)  # every dump; not catalog.ttl, the report or SHA256SUMS
+    # every dump and area subset; not the catalogs, the report or SHA256SUMS
+    assert described == set(DUMPS) | {f"vestlod-{a}.ttl" for a in AREAS}
     sums = (built.out / "SHA256SUMS").read_text()
     catalog_sha = hashlib.sha256((built.out / "catalog.ttl").read_bytes()).hexdigest()
     assert f"{catalog_sha}  catalog.ttl" in sums
@@ -252,7 +254,7 @@ def test_a_dataset_title_without_english_stops_the_graph() -> None:
 
 # ------------------------------------------------------------------ pure unit tests
 
-FAKE = {name: (100 + i, f"{i:064x}") for i, name in enumerate(DUMPS)}
+FAKE = {name: (100 + i, f"{i:064x}", f"{i:040x}") for i, name in enumerate(DUMPS)}
 
 
 def yaml_data() -> dict:
@@ -264,7 +266,7 @@ def test_deterministic_and_only_from_its_inputs() -> None:
     one = serialise_catalog(build_catalog(settings, yaml_data(), FAKE, {"triples": 3}), BASE)
     two = serialise_catalog(build_catalog(settings, yaml_data(), FAKE, {"triples": 3}), BASE)
     assert one == two
-    changed = {**FAKE, "vestlod.ttl": (1, "f" * 64)}
+    changed = {**FAKE, "vestlod.ttl": (1, "f" * 64, "f" * 40)}
     assert serialise_catalog(build_catalog(settings, yaml_data(), changed, {}), BASE) != one
 
 

@@ -1,4 +1,8 @@
-"""A real harvester reads the catalog: ckanext-dcat's RDF parser with its DCAT-AP 3 profile.
+"""A real harvester reads the catalog: ckanext-dcat's RDF parser, once per profile it supports.
+
+`catalog.ttl` with ckanext-dcat's DCAT-AP 3 profile, `catalog-dcat-ap-2.ttl` with its DCAT-AP 2
+profile, and the DCAT-AP-DK file (ckanext-dcat has no DK profile; DK is built on DCAT-AP 2) with
+the DCAT-AP 2 profile, which must keep titles, descriptions, licences and distributions.
 
 CKAN portals (opendata.dk; data.europa.eu harvests through national portals) import DCAT with
 ckanext-dcat. It installs from PyPI and its parser runs without a portal, but it imports CKAN,
@@ -22,6 +26,7 @@ import pytest
 
 from publish.build.dumps import DUMPS
 from publish.build.pipeline import BuildResult
+from publish.profiles import DCAT_AP_2, DCAT_AP_3, DCAT_AP_DK, Profile
 from tests.conftest import ROOT
 
 HARVEST_PYTHON = ROOT / "build" / "harvest-venv" / "bin" / "python"
@@ -29,18 +34,25 @@ BASE = "https://w3id.org/vestlod/"
 AREAS = ("energiteknologi", "foedevarer", "fremtidens-industri", "sundheds-og-velfaerdsteknologi")
 
 
-def harvest(built: BuildResult, locale: str) -> dict[str, Any]:
+#: our profile -> the ckanext-dcat profile a portal would harvest it with
+CKAN_PROFILES: dict[Profile, str] = {
+    DCAT_AP_3: "euro_dcat_ap_3", DCAT_AP_2: "euro_dcat_ap_2", DCAT_AP_DK: "euro_dcat_ap_2"}
+
+
+def harvest(built: BuildResult, locale: str, profile: Profile = DCAT_AP_3) -> dict[str, Any]:
     if not HARVEST_PYTHON.is_file():
         pytest.skip(f"no harvest environment at {HARVEST_PYTHON} (see this module's docstring)")
     out = subprocess.run(
         [str(HARVEST_PYTHON), str(ROOT / "tests" / "harvest_ckan.py"),
-         str(built.out / "catalog.ttl"), locale],
+         str(built.out / profile.file), locale, CKAN_PROFILES[profile]],
         capture_output=True, text=True, timeout=120, check=True)
     return json.loads(out.stdout)
 
 
-def test_ckanext_dcat_harvests_datasets_distributions_and_licence(built: BuildResult) -> None:
-    result = harvest(built, "da")
+@pytest.mark.parametrize("profile", list(CKAN_PROFILES), ids=lambda p: p.token)
+def test_ckanext_dcat_harvests_datasets_distributions_and_licence(
+        built: BuildResult, profile: Profile) -> None:
+    result = harvest(built, "da", profile)
     datasets = {d["uri"]: d for d in result["datasets"]}
     assert set(datasets) == {BASE + "id/dataset/vestlod"} | {BASE + "id/dataset/" + a
                                                             for a in AREAS}
@@ -49,17 +61,41 @@ def test_ckanext_dcat_harvests_datasets_distributions_and_licence(built: BuildRe
     assert whole["publisher_name"].startswith("Det vestdanske samarbejde")
     downloads = {r["download_url"]: r for r in whole["resources"] if r["download_url"]}
     assert set(downloads) == {BASE + "dumps/" + name for name in DUMPS}
-    for url, r in downloads.items():
-        data = (built.out / url.removeprefix(BASE + "dumps/")).read_bytes()
-        assert r["hash"] == hashlib.sha256(data).hexdigest()
-        assert r["size"] == len(data)
+    algorithm = hashlib.sha1 if profile.dcat_ap_2 else hashlib.sha256
+    for ds in datasets.values():
+        assert ds["notes"]  # the description
+        for url, r in ((r["download_url"], r) for r in ds["resources"] if r["download_url"]):
+            data = (built.out / url.removeprefix(BASE + "dumps/")).read_bytes()
+            assert r["hash"] == algorithm(data).hexdigest()
+            assert r["hash_algorithm"].endswith("checksumAlgorithm_" + algorithm().name)
+            assert r["size"] == len(data)
+    for r in downloads.values():
         assert r["format"].startswith("http://publications.europa.eu/resource/authority/file-type/")
         assert r["mimetype"].startswith("https://www.iana.org/assignments/media-types/")
     for ds in datasets.values():
         assert [r["access_url"] for r in ds["resources"] if not r["download_url"]] == [
             BASE + "sparql"]
+        if ds is not whole:  # each business area: its own download
+            slug = ds["uri"].rsplit("/", 1)[-1]
+            assert [r["download_url"] for r in ds["resources"] if r["download_url"]] == [
+                f"{BASE}dumps/vestlod-{slug}.ttl"]
         for r in ds["resources"]:
             # the licence reaches every resource; CKAN's dataset-level license_id needs a
             # portal licence register that knows the EU licence IRI or title
             assert r["license"] in {"Creative Commons Navngivelse 4.0 International",
                                     "Creative Commons Attribution 4.0 International"}
+
+
+def test_the_dk_file_loses_nothing_a_portal_shows(built: BuildResult) -> None:
+    """Title, description, licence and distributions of every dataset, in Danish and English:
+    the same from the DK file as from the DCAT-AP 3 file (only the checksum differs)."""
+    def kept(result: dict[str, Any]) -> list[tuple[object, ...]]:
+        return sorted((d["uri"], d["title"], d["notes"], d["license_id"], sorted(
+            (r["uri"], r["name"], r["access_url"], r["download_url"], r["format"],
+             r["mimetype"], r["size"], r["license"]) for r in d["resources"]))
+            for d in result["datasets"])
+
+    for locale in ("da", "en"):
+        dk = kept(harvest(built, locale, DCAT_AP_DK))
+        assert dk == kept(harvest(built, locale, DCAT_AP_3))
+        assert all(title and notes for _uri, title, notes, *_rest in dk)
