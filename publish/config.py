@@ -101,6 +101,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_url_bytes", 32768, "Longest request URL; more is a 414 (POST long queries).", int),
     Setting("max_header_bytes", 32768, "Largest total of request headers; more is a 431.", int),
     Setting("max_body_bytes", 1_000_000, "Largest request body; more is a 413.", int),
+    Setting("cache_max_age", 60,
+            "Seconds shared caches may keep an answer (0: always revalidate with the ETag).", int),
+    Setting("cache_stale_while_revalidate", 300,
+            "Seconds a cache may serve a stale answer while it revalidates in the background.",
+            int),
     Setting("request_timeout", 10.0,
             "Seconds a client has to send a whole request (headers and body); slower is a 408.",
             float),
@@ -135,6 +140,8 @@ class Settings:
     max_url_bytes: int = 32768
     max_header_bytes: int = 32768
     max_body_bytes: int = 1_000_000
+    cache_max_age: int = 60
+    cache_stale_while_revalidate: int = 300
     request_timeout: float = 10.0
 
     @property

@@ -2,7 +2,9 @@
 
 Stack, outermost first: ServerErrorMiddleware (Starlette's, via FastAPI; a bare 500) →
 RequestContext (request id, JSON access log, metrics; a body over the limit is a 413 here) →
-SecurityHeaders → RequestLimits (URL, header and body sizes) → CORS (read-only, no credentials)
+EncodedETags → CompressMiddleware (zstd/br/gzip by Accept-Encoding; `compression`) →
+SharedCachePolicy (a lifetime for what routes mark cacheable; `cachepolicy`) → SecurityHeaders
+→ RequestLimits (URL, header and body sizes) → CORS (read-only, no credentials)
 → ExceptionMiddleware with our one error map (`answers`) → router. Routes: `sparql`, `deref`
 (/id, /doc, /def, /), `void` (VoID, sitemap, robots), `files` (catalog, dumps), plus health,
 metrics and the OpenAPI document here.
@@ -35,12 +37,15 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.staticfiles import StaticFiles
+from starlette_compress import CompressMiddleware
 
 from publish.config import Settings
 from publish.errors import NotFound, VestlodError
 from publish.query.store import Store
 from publish.server import deref, files, search, sparql, void
 from publish.server.answers import not_found, vestlod_error
+from publish.server.cachepolicy import SharedCachePolicy
+from publish.server.compression import MINIMUM_SIZE, EncodedETags
 from publish.server.live import Serving
 from publish.server.metrics import CONTENT_TYPE as METRICS_TYPE
 from publish.server.metrics import Metrics
@@ -199,6 +204,11 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.state.metrics.gauge(
         "vestlod_cache_entries", "Entries in the result cache.", lambda: len(serving.cache)
     )
+    app.add_middleware(SharedCachePolicy, max_age=settings.cache_max_age,
+                       stale_while_revalidate=settings.cache_stale_while_revalidate)
+    # Compression inside the log (which then records the bytes really sent), outside the rest.
+    app.add_middleware(CompressMiddleware, minimum_size=MINIMUM_SIZE)
+    app.add_middleware(EncodedETags)
     app.add_middleware(RequestContext, metrics=app.state.metrics, logger=access_logger())
     app.router.routes.extend(
         [

@@ -26,6 +26,8 @@ REVALIDATE = "public, no-cache"
 REDIRECT = "public, max-age=3600"
 #: never stored: errors and other answers that say nothing about the dataset
 NO_STORE = "no-store"
+#: a file of one build at its versioned address: it can never change
+IMMUTABLE = "public, max-age=31536000, immutable"
 
 
 def make_etag(*parts: str | bytes) -> str:
@@ -42,14 +44,28 @@ def http_date(moment: datetime) -> str:
     return format_datetime(moment.replace(microsecond=0), usegmt=True)
 
 
+#: content codings whose answers carry their own tag, ``"tag-gzip"`` (`publish.server.compression`)
+ENCODING_SUFFIXES = ("gzip", "br", "zstd")
+
+
+def _identity_tag(tag: str) -> str:
+    """``"tag-gzip"`` → ``"tag"``: the tag of the identity representation it encodes."""
+    tag = tag.removeprefix("W/")
+    for encoding in ENCODING_SUFFIXES:
+        if tag.endswith(f'-{encoding}"'):
+            return tag[: -len(encoding) - 2] + '"'
+    return tag
+
+
 def etag_matches(if_none_match: str | None, etag: str) -> bool:
-    """Weak comparison of ``etag`` against an ``If-None-Match`` list (or ``*``)."""
+    """Weak comparison of ``etag`` against an ``If-None-Match`` list (or ``*``); a tag of a
+    compressed variant of the same answer matches too."""
     if not if_none_match:
         return False
     ours = etag.removeprefix("W/")
     for candidate in if_none_match.split(","):
         candidate = candidate.strip()
-        if candidate == "*" or candidate.removeprefix("W/") == ours:
+        if candidate == "*" or _identity_tag(candidate) == ours:
             return True
     return False
 

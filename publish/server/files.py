@@ -13,6 +13,7 @@ no request path ever reaches the file system.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import anyio.to_thread
@@ -24,8 +25,14 @@ from starlette.routing import Route
 from publish.errors import NotFound
 from publish.formats import by_suffix
 from publish.layout import CATALOG, SUMS, read_sums
-from publish.server.conditional import cache_headers, make_etag, not_modified
-from publish.server.live import Live, Serving
+from publish.server.conditional import (
+    IMMUTABLE,
+    REVALIDATE,
+    cache_headers,
+    make_etag,
+    not_modified,
+)
+from publish.server.live import Live, Serving, version_folder
 from publish.server.negotiation import HTML, RDF_FORMATS, choose, rdf_bytes, request_lang
 from publish.server.pages import Pages
 from publish.server.profiles import alternatives_turtle, choose_profile, link_header
@@ -135,15 +142,45 @@ async def dumps_index(request: Request) -> Response:
 
 
 async def dump_file(request: Request) -> Response:
+    """A file of the served build, named with its version in ``Content-Location``."""
     live, folder = await served_folder(request)
-    wanted = request.path_params["name"]
+    name = request.path_params["name"]
+    return await _send_file(request, live.version, folder, name, REVALIDATE,
+                            f"/dumps/{live.version}/{name}")
+
+
+async def versioned_file(request: Request) -> Response:
+    """``/dumps/{version}/{name}``: a file of one build, which never changes, so caches may keep
+    it for a year without asking again. Served while that build's folder is on disk (the
+    current one and the one before it); an unknown version is a 404."""
+    serving: Serving = request.app.state.serving
+    version = request.path_params["version"]
+    if not VERSION.fullmatch(version):
+        raise NotFound("a version is the 64 hex digits of SHA256SUMS's vestlod.trig line")
+    live = serving.live()
+    if version == live.version:
+        _live, folder = await served_folder(request)
+    else:
+        found = await anyio.to_thread.run_sync(version_folder, Path(serving.settings.dist_dir),
+                                               version)
+        if found is None:
+            raise NotFound(f"no build of version {version[:12]} is on this server")
+        folder = found
+    return await _send_file(request, version, folder, request.path_params["name"], IMMUTABLE,
+                            None)
+
+
+async def _send_file(request: Request, version: str, folder: Path, wanted: str, policy: str,
+                     location: str | None) -> Response:
     if wanted == SUMS:
         path = folder / SUMS
         if not path.is_file():
             raise NotFound("no dumps have been built")
         sums = await anyio.to_thread.run_sync(path.read_bytes)
-        headers = cache_headers(etag=make_etag(sums))
-        headers["Vestlod-Dataset-Version"] = live.version
+        headers = cache_headers(etag=make_etag(sums), policy=policy)
+        headers["Vestlod-Dataset-Version"] = version
+        if location:
+            headers["Content-Location"] = location
         return not_modified(request.headers, headers) or Response(
             sums, media_type=dump_media_type(SUMS), headers=headers)
     files = {n: (s, d) for n, s, d in await anyio.to_thread.run_sync(listed_files, folder)}
@@ -151,8 +188,10 @@ async def dump_file(request: Request) -> Response:
         raise NotFound(f"no dump named {wanted!r}")
     name = next(n for n in files if n == wanted)  # the listed name, not the request's text
     _size, digest = files[name]
-    headers = cache_headers(etag=f'"{digest[:40]}"')
-    headers["Vestlod-Dataset-Version"] = live.version
+    headers = cache_headers(etag=f'"{digest[:40]}"', policy=policy)
+    headers["Vestlod-Dataset-Version"] = version
+    if location:
+        headers["Content-Location"] = location
     unchanged = not_modified(request.headers, headers)
     if unchanged is not None:
         return unchanged
@@ -161,9 +200,13 @@ async def dump_file(request: Request) -> Response:
                         headers=headers)
 
 
+#: a dataset version: the sha256 of its vestlod.trig
+VERSION = re.compile(r"[0-9a-f]{64}")
+
 routes = [
     Route("/catalog", catalog, methods=["GET"]),
     Route("/dumps", dumps_index, methods=["GET"]),
     Route("/dumps/", dumps_index, methods=["GET"]),
     Route("/dumps/{name}", dump_file, methods=["GET"]),
+    Route("/dumps/{version}/{name}", versioned_file, methods=["GET"]),
 ]
