@@ -186,7 +186,7 @@ def serve(
     # Our own JSON line per request (with its id, status and time) is the access log; uvicorn's
     # second, plain one cost ~6 % of the server's CPU per small query (profiled). No proxy is
     # trusted for X-Forwarded-* by default: nothing here reads the client address.
-    from publish.server.slowclients import timed_protocol
+    from publish.server.protocol import timed_protocol
 
     server = uvicorn.Server(uvicorn.Config(app, log_level="info", lifespan="on",
                                            access_log=False, proxy_headers=False,
@@ -347,6 +347,30 @@ def deploy_w3id(target: str, out_dir: Path | None, maintainers: str) -> None:
     (out_dir / "README.md").write_text(readme(settings.base_iri, target, maintainers),
                                        encoding="utf-8")
     click.echo(f"wrote {out_dir / '.htaccess'} and {out_dir / 'README.md'}", err=True)
+
+
+@deploy.command("nginx")
+@click.option("--replica", "replicas", multiple=True, required=True, metavar="URL",
+              help="A running `vestlod serve`, e.g. http://127.0.0.1:8001 (repeat per replica).")
+@click.option("--listen", default="127.0.0.1:8080", show_default=True,
+              help="Where nginx listens.")
+@click.option("--state", type=click.Path(path_type=Path), required=True,
+              help="Folder for nginx.conf, its pid, logs, temp files and cache.")
+@click.option("--cache-mb", type=int, default=1024, show_default=True,
+              help="Largest size of the shared cache on disk.")
+@_errors_to_exit
+def deploy_nginx(replicas: tuple[str, ...], listen: str, state: Path, cache_mb: int) -> None:
+    """nginx.conf for a load balancer and shared cache in front of N replicas; prints how to
+    start it."""
+    from publish.deploy.nginx import nginx_conf
+
+    settings = load_settings()
+    conf = nginx_conf(settings, list(replicas), listen, state, cache_mb)
+    for sub in ("tmp", "cache"):
+        (state / sub).mkdir(parents=True, exist_ok=True)
+    (state / "nginx.conf").write_text(conf, encoding="utf-8")
+    click.echo(f"nginx -p {state.absolute()}/ -c {state.absolute()}/nginx.conf "
+               "-g 'daemon off;'")
 
 
 @main.command()
