@@ -289,7 +289,7 @@ class InProcess:
         try:
             started.result(timeout=120)
         except BaseException:
-            self.close()
+            self.close(quiet=True)
             raise
 
     def _run(self) -> None:
@@ -315,15 +315,21 @@ class InProcess:
         return httpx.Client(transport=_Bridge(self.app, self._loop), base_url=self.url,
                             timeout=20, **kwargs)  # type: ignore[arg-type]
 
-    def close(self) -> None:
+    def close(self, quiet: bool = False) -> None:
+        """Leave the lifespan (the pool closes), stop the loop; a failed shutdown is raised."""
         if self._stop is not None:
             self._loop.call_soon_threadsafe(self._stop.set)
+        error: BaseException | None = None
         if self._held is not None:
             concurrent.futures.wait([self._held], timeout=60)
-            if self._held.done() and not self._held.cancelled():
-                self._held.exception()  # seen, so it is not reported as never retrieved
+            if not self._held.done():
+                error = RuntimeError("the app's lifespan did not end within 60 s")
+            elif not self._held.cancelled():
+                error = self._held.exception()
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=60)
+        if error is not None and not quiet:
+            raise error
 
 
 def start_in_process(tmp: Path, trig: str | None = None, **settings: object) -> InProcess:
