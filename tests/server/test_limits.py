@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -87,9 +87,9 @@ def test_health_answers_while_every_worker_is_busy(server: Server) -> None:
 
 
 @pytest.fixture
-def swapping_server(tmp_path: Path) -> Server:
+def swapping_server(tmp_path: Path) -> Iterator[Server]:
     srv = start_server(tmp_path, reload_interval="0.1")
-    yield srv  # type: ignore[misc]
+    yield srv
     stop_server(srv)
 
 
