@@ -37,10 +37,11 @@ import socket
 import struct
 import threading
 import time
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import Any, Literal
 
 import anyio
 import anyio.to_thread
@@ -402,6 +403,20 @@ class WorkerPool(_Pool):
         self._keeper.stop()
 
 
+def _execute_here(store: Store, request: QueryRequest) -> QueryResult:
+    """``store.execute`` in this thread; an error leaves without the locals of its frames.
+
+    pyoxigraph's results iterators may only be dropped by the thread that made them, and an
+    error's traceback keeps the frame that held one alive into the event loop's thread (a
+    406 for a CONSTRUCT asked as CSV did): clearing the frames here drops it where it was made.
+    """
+    try:
+        return store.execute(request)
+    except BaseException as exc:
+        traceback.clear_frames(exc.__traceback__)
+        raise
+
+
 class ThreadPool(_Pool):
     """The same interface as `WorkerPool` for a store whose queries run in *another* process.
 
@@ -409,6 +424,10 @@ class ThreadPool(_Pool):
     socket. Here a query runs in a thread, at most ``size`` at once. The time limit is real
     without killing anything: the store is told the limit (and stops the query itself) and
     its HTTP client gives up shortly after; the caller is answered at ``timeout`` regardless.
+
+    Tests that drive the app in-process use it for the embedded store too (``make_pool(...,
+    kind="threads")``): nothing forks, but a query past the limit is only abandoned, not
+    stopped, and keeps its thread until it ends.
     """
 
     def __init__(self, store: Store, size: int, timeout: float) -> None:
@@ -437,7 +456,7 @@ class ThreadPool(_Pool):
         try:
             with anyio.fail_after(remaining):
                 return await anyio.to_thread.run_sync(
-                    self.store.execute, request, abandon_on_cancel=True
+                    _execute_here, self.store, request, abandon_on_cancel=True
                 )
         except TimeoutError:
             raise self.too_long() from None
@@ -465,8 +484,22 @@ class ThreadPool(_Pool):
         self.closed = True
 
 
-def make_pool(store: Store, size: int, timeout: float) -> WorkerPool | ThreadPool:
-    """Forked workers for an in-process engine, threads for a store that runs elsewhere."""
+PoolKind = Literal["auto", "threads"]
+"""How queries run: ``"auto"`` asks the store (its ``forked`` attribute) and is what the
+server uses; ``"threads"`` always runs them in threads of this process, never forking. That is
+for tests that drive the app in-process: a time limit then stops only the waiting (see
+`ThreadPool`), so whatever must show a query really stopped runs a real server."""
+
+
+def make_pool(
+    store: Store, size: int, timeout: float, kind: PoolKind = "auto"
+) -> WorkerPool | ThreadPool:
+    """Forked workers for an in-process engine, threads for a store that runs elsewhere (or
+    whenever ``kind`` is ``"threads"``)."""
+    if kind == "threads":
+        return ThreadPool(store, size, timeout)
+    if kind != "auto":
+        raise ValueError(f"unknown query pool kind {kind!r}")
     if getattr(store, "forked", True):
         return WorkerPool(store, size, timeout)
     return ThreadPool(store, size, timeout)

@@ -11,7 +11,8 @@ metrics and the OpenAPI document here.
 
 The lifespan forks the query workers for the given store (or loads dist/ when no store is
 given; if that fails ``/readyz`` stays 503 until a build loads) and starts the watcher that
-swaps in a new build.
+swaps in a new build. With ``pool="threads"`` (in-process tests) queries run in threads and
+nothing forks.
 
 FastAPI is the application class (lifespan, exception handlers, middleware) and serves the
 typed JSON endpoints (`search`: parameters checked by FastAPI, their OpenAPI part generated
@@ -42,6 +43,7 @@ from starlette_compress import CompressMiddleware
 from publish.config import Settings
 from publish.errors import NotFound, VestlodError
 from publish.query.store import Store
+from publish.query.workers import PoolKind
 from publish.server import deref, files, search, sparql, void
 from publish.server.answers import not_found, vestlod_error
 from publish.server.cachepolicy import SharedCachePolicy
@@ -141,9 +143,16 @@ async def openapi_json(request: Request) -> Response:
     return Response(json.dumps(openapi_document(), indent=1), media_type="application/json")
 
 
-def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
-    """Build the app for ``settings``; serve ``store`` if given, else load ``dist/`` at start."""
-    serving = Serving(settings)
+def create_app(
+    settings: Settings, store: Store | None = None, *, pool: PoolKind = "auto"
+) -> FastAPI:
+    """Build the app for ``settings``; serve ``store`` if given, else load ``dist/`` at start.
+
+    ``pool`` is how queries run: ``"auto"`` (what ``vestlod serve`` uses) forks workers for the
+    embedded store; ``"threads"`` never forks, for tests that drive the app in-process (a
+    query past the time limit is then answered 503 but not stopped: see `ThreadPool`).
+    """
+    serving = Serving(settings, pool=pool)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -28,7 +28,7 @@ from publish.errors import NotReady, VestlodError
 from publish.layout import TRIG, read_sums
 from publish.query.backend import backend
 from publish.query.store import Store, prune_on_disk
-from publish.query.workers import ThreadPool, WorkerPool, make_pool
+from publish.query.workers import PoolKind, ThreadPool, WorkerPool, make_pool
 from publish.server.cache import ResultCache
 
 log = logging.getLogger("vestlod.server")
@@ -87,8 +87,10 @@ class Serving:
         self,
         settings: Settings,
         loader: Callable[[], Store] | None = None,
+        pool: PoolKind = "auto",
     ) -> None:
         self.settings = settings
+        self.pool_kind = pool
         self.current: Live | None = None
         self.cache = ResultCache(settings.cache_mb * 1024 * 1024)
         self.swaps = 0
@@ -107,7 +109,8 @@ class Serving:
     async def swap(self, store: Store) -> None:
         """Serve ``store`` from now on: fork its workers first, then switch in one step."""
         async with self._swap_lock:
-            pool = make_pool(store, worker_count(self.settings), self.settings.query_timeout)
+            pool = make_pool(store, worker_count(self.settings), self.settings.query_timeout,
+                             self.pool_kind)
             await pool.start()
             folder = await anyio.to_thread.run_sync(
                 version_folder, Path(self.settings.dist_dir), store.stats.version

@@ -1,12 +1,23 @@
-"""A real `vestlod serve --port 0` over a small fixture dataset written into tmp_path.
+"""The server under test, two ways, over a small fixture dataset written into tmp_path.
 
 Tests never read the real dist/: `write_dist` makes a miniature build in the contract's shape
-(vestlod.trig with the four named graphs, SHA256SUMS). The server is a subprocess, so the
-forked query workers, timeouts and swaps are exercised exactly as in production.
+(vestlod.trig with the four named graphs, SHA256SUMS).
+
+* In-process (`asgi`, `asgi_client`, `asgi_annex`; `InProcess`): ``create_app(settings,
+  pool="threads")`` driven through ``httpx.ASGITransport`` on an event loop of its own thread,
+  behind an ordinary sync ``httpx.Client``. Nothing forks and there is no socket: protocol,
+  dereferencing, pages, catalog. Queries run in threads, so a query past the limit is answered
+  503 but not stopped.
+* A real `vestlod serve --port 0` subprocess (`server`, `client`, `annex_server`; `Server`),
+  where the process itself is under test: the forked query workers, timeouts that free the
+  CPU, swaps, faults, uvicorn's reading of raw bytes, and clients that need a real socket
+  (SPARQLWrapper, rdflib, schemathesis, a browser, the load test).
 """
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import hashlib
 import os
 import re
@@ -20,8 +31,11 @@ from pathlib import Path
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
 from publish.build.pipeline import BuildResult
+from publish.layout import TRIG, read_sums
+from publish.server import create_app
 
 BASE = "https://w3id.org/vestlod/"
 REPO = Path(__file__).resolve().parents[2]
@@ -217,3 +231,135 @@ def annex_server(tmp_path_factory: pytest.TempPathFactory, built: BuildResult) -
     srv.dist = dist
     yield srv
     stop_server(srv)
+
+
+# --- in-process ---------------------------------------------------------------------------------
+
+#: The settings `start_server` gives `vestlod serve`, for the in-process app as well.
+SERVE_DEFAULTS: dict[str, object] = {
+    "query_timeout": 1,
+    "query_workers": 2,
+    "result_cap": 5,
+    "reload_interval": 0,
+}
+
+
+class _Bridge(httpx.BaseTransport):
+    """A sync transport that hands each request to ``httpx.ASGITransport`` on the app's loop."""
+
+    def __init__(self, app: FastAPI, loop: asyncio.AbstractEventLoop) -> None:
+        self._asgi = httpx.ASGITransport(app=app)
+        self._loop = loop
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        request.read()  # a sync body (a generator) becomes bytes the async side can take
+
+        async def send() -> httpx.Response:
+            response = await self._asgi.handle_async_request(request)
+            # the raw (still encoded) bytes: the sync client decodes them as Content-Encoding says
+            body = b"".join([chunk async for chunk in response.aiter_raw()])
+            return httpx.Response(response.status_code, headers=response.headers,
+                                  stream=httpx.ByteStream(body), extensions=response.extensions)
+
+        return asyncio.run_coroutine_threadsafe(send(), self._loop).result(timeout=120)
+
+
+class InProcess:
+    """``create_app`` over ``dist`` with its lifespan entered, on an event loop in a thread.
+
+    The same face as `Server` (``url``, ``dist``, ``version``, ``client()``), so a test reads
+    the same whichever it runs against. ``url`` is only the origin the requests name.
+    """
+
+    url = "http://127.0.0.1:8000"
+
+    def __init__(self, tmp: Path, dist: Path, version: str, **settings: object) -> None:
+        from tests.conftest import project_settings
+
+        self.dist = dist
+        self.version = version
+        merged = {**SERVE_DEFAULTS, "ui_assets_dir": tmp / "no-ui", **settings}
+        self.app = create_app(project_settings(dist_dir=dist, **merged), pool="threads")
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._run, name="vestlod-asgi", daemon=True)
+        self._stop: asyncio.Event | None = None
+        self._held: concurrent.futures.Future[None] | None = None
+        self._thread.start()
+        started: concurrent.futures.Future[None] = concurrent.futures.Future()
+        self._held = asyncio.run_coroutine_threadsafe(self._hold(started), self._loop)
+        try:
+            started.result(timeout=120)
+        except BaseException:
+            self.close(quiet=True)
+            raise
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self._loop)
+        self._loop.run_forever()
+        self._loop.run_until_complete(self._loop.shutdown_asyncgens())
+        self._loop.run_until_complete(self._loop.shutdown_default_executor())
+        self._loop.close()
+
+    async def _hold(self, started: concurrent.futures.Future[None]) -> None:
+        """Enter and leave the lifespan in one task, as a server does."""
+        self._stop = asyncio.Event()
+        try:
+            async with self.app.router.lifespan_context(self.app):
+                started.set_result(None)
+                await self._stop.wait()
+        except BaseException as exc:
+            if not started.done():
+                started.set_exception(exc)
+            raise
+
+    def client(self, **kwargs: object) -> httpx.Client:
+        return httpx.Client(transport=_Bridge(self.app, self._loop), base_url=self.url,
+                            timeout=20, **kwargs)  # type: ignore[arg-type]
+
+    def close(self, quiet: bool = False) -> None:
+        """Leave the lifespan (the pool closes), stop the loop; a failed shutdown is raised."""
+        if self._stop is not None:
+            self._loop.call_soon_threadsafe(self._stop.set)
+        error: BaseException | None = None
+        if self._held is not None:
+            concurrent.futures.wait([self._held], timeout=60)
+            if not self._held.done():
+                error = RuntimeError("the app's lifespan did not end within 60 s")
+            elif not self._held.cancelled():
+                error = self._held.exception()
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=60)
+        if error is not None and not quiet:
+            raise error
+
+
+def start_in_process(tmp: Path, trig: str | None = None, **settings: object) -> InProcess:
+    """`start_server`'s in-process twin: the fixture dataset written into ``tmp/dist``."""
+    dist = tmp / "dist"
+    version = write_dist(dist, trig or fixture_trig())
+    return InProcess(tmp, dist, version, **settings)
+
+
+@pytest.fixture(scope="session")
+def asgi(tmp_path_factory: pytest.TempPathFactory) -> Iterator[InProcess]:
+    """The fixture dataset served in-process, with the settings `server` has."""
+    app = start_in_process(tmp_path_factory.mktemp("asgi"))
+    yield app
+    app.close()
+
+
+@pytest.fixture
+def asgi_client(asgi: InProcess) -> Iterator[httpx.Client]:
+    with asgi.client() as c:
+        yield c
+
+
+@pytest.fixture(scope="session")
+def asgi_annex(tmp_path_factory: pytest.TempPathFactory, built: BuildResult) -> Iterator[InProcess]:
+    """The real annex as `vestlod build` published it, served in-process (as `annex_server`)."""
+    tmp = tmp_path_factory.mktemp("asgi-annex")
+    dist = built.out
+    version = read_sums(dist)[TRIG]
+    app = InProcess(tmp, dist, version, query_timeout=20)
+    yield app
+    app.close()

@@ -53,7 +53,7 @@ def kill_mid_query(server: Server) -> list[int]:
     return tree
 
 
-def gone(pids: list[int], within: float = 5.0) -> bool:
+def gone(pids: list[int], within: float = 15.0) -> bool:
     deadline = time.monotonic() + within
     while time.monotonic() < deadline:
         alive = [p for p in pids if Path(f"/proc/{p}").exists()

@@ -49,9 +49,10 @@ Check = Callable[[httpx.AsyncClient, FastAPI], Awaitable[None]]
 
 
 def serve(tmp: Path, *steps: Check) -> None:
+    """Run ``steps`` in order against ``create_app`` over ``tmp/dist``, in-process (no fork)."""
     settings = project_settings(dist_dir=tmp / "dist", query_workers=1, reload_interval=0,
                                 ui_assets_dir=tmp / "no-ui")
-    app = create_app(settings)
+    app = create_app(settings, pool="threads")
 
     async def run() -> None:
         async with app.router.lifespan_context(app):

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from bench.load import mixed_workload, run_load, tree_memory_kb
 from tests.server.conftest import BASE, Server
 
@@ -13,6 +15,7 @@ CLIENTS = 32
 SECONDS = 3.0
 
 
+@pytest.mark.slow  # seconds of load on purpose; `make test` runs it, `make test-fast` does not
 def test_32_concurrent_clients_on_the_mixed_workload_get_no_errors(server: Server) -> None:
     resources = [f"{BASE}id/actor/a{i}" for i in range(12)]
     workload = mixed_workload(BASE, resources)

@@ -15,7 +15,6 @@ from starlette.routing import Mount, Route
 
 from publish.server.app import OPENAPI, create_app, openapi_document
 from tests.conftest import project_settings
-from tests.server.conftest import Server
 
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
@@ -60,7 +59,8 @@ def test_the_schema_is_openapi_3_with_unique_operation_ids() -> None:
     assert len(ids) == len(set(ids))
 
 
-def test_the_server_serves_it_as_yaml_and_json(client: httpx.Client, server: Server) -> None:
+def test_the_server_serves_it_as_yaml_and_json(asgi_client: httpx.Client) -> None:
+    client = asgi_client
     as_yaml = client.get("/openapi.yaml")
     assert as_yaml.status_code == 200
     assert as_yaml.headers["content-type"].startswith("application/yaml")

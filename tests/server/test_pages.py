@@ -1,5 +1,6 @@
 """HTML pages: escaping, languages, the area chart, the highlighted quote, the linked annex,
-alternate links and schema.org JSON-LD; plus the pure helpers behind them."""
+alternate links and schema.org JSON-LD; plus the pure helpers behind them. In-process
+(conftest `InProcess`): a page is the app's answer, not the process's."""
 
 from __future__ import annotations
 
@@ -13,23 +14,23 @@ import httpx
 import pytest
 
 from publish.server.pages import align, choose_lang, format_number, locate, normalise
-from tests.server.conftest import Server, fixture_trig, start_server, stop_server
+from tests.server.conftest import InProcess, fixture_trig, start_in_process
 
 EVIL = '<script>alert("x")</script>'
 
 
 @pytest.fixture(scope="module")
-def evil_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def evil_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[InProcess]:
     """The small fixture dataset with a label that tries to inject a script."""
     trig = fixture_trig(3).replace('"Aktør 1"@da', f'"{EVIL.replace(chr(34), chr(92) + chr(34))}"@da')
-    srv = start_server(Path(tmp_path_factory.mktemp("evil")), trig)
-    yield srv
-    stop_server(srv)
+    app = start_in_process(Path(tmp_path_factory.mktemp("evil")), trig)
+    yield app
+    app.close()
 
 
 @pytest.fixture(scope="module")
-def http(annex_server: Server) -> Iterator[httpx.Client]:
-    with annex_server.client() as c:
+def http(asgi_annex: InProcess) -> Iterator[httpx.Client]:
+    with asgi_annex.client() as c:
         yield c
 
 
@@ -38,7 +39,7 @@ def jsonld_blocks(html: str) -> list[dict[str, object]]:
     return [json.loads(b) for b in found]
 
 
-def test_a_script_label_renders_as_text(evil_server: Server) -> None:
+def test_a_script_label_renders_as_text(evil_server: InProcess) -> None:
     with evil_server.client() as c:
         html = c.get("/doc/actor/a1", params={"lang": "da"}).text
     assert EVIL not in html

@@ -19,7 +19,7 @@ def post_query(tmp: Path, max_body_bytes: int, size: int) -> httpx.Response:
     publish(tmp / "dist", "A", 2, ())
     settings = project_settings(dist_dir=tmp / "dist", query_workers=1, reload_interval=0,
                                 ui_assets_dir=tmp / "no-ui", max_body_bytes=max_body_bytes)
-    app = create_app(settings)
+    app = create_app(settings, pool="threads")
     body = (QUERY + "\n#" + "x" * size)[:size].encode()
     assert len(body) == size
 

@@ -31,6 +31,7 @@ CHROMIUM = next((shutil.which(n) for n in ("chromium", "chromium-browser", "goog
 BUNDLE = REPO / "node_modules" / "@zazuko" / "yasgui" / "build"
 
 pytestmark = [
+    pytest.mark.slow,  # a browser start per test; `make test-fast` leaves it out
     pytest.mark.browser,
     pytest.mark.skipif(CHROMIUM is None, reason="headless chromium not installed "
                        "(apt-get install chromium); query UI not tested in a browser"),

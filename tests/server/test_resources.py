@@ -1,5 +1,8 @@
-"""Dereferencing over a real `vestlod serve` on the real annex: 303s, negotiation, caching,
-404s, traversal, VoID, dumps, sitemap, and every /id/ subject in all five formats."""
+"""Dereferencing on the real annex: 303s, negotiation, caching, 404s, traversal, VoID, dumps,
+sitemap, and every /id/ subject in all five formats.
+
+In-process (conftest `asgi_annex`), but for rdflib, a real Linked Data client: it follows the
+303 over a socket to a real `vestlod serve` (`annex_server`)."""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ import pytest
 import rdflib
 from markupsafe import escape
 
-from tests.server.conftest import Server
+from tests.server.conftest import InProcess, Server
 
 BASE = "https://w3id.org/vestlod/"
 ORG = "org/aalborg-universitet"
@@ -39,13 +42,13 @@ OX_FORMATS = {
 
 
 @pytest.fixture(scope="module")
-def http(annex_server: Server) -> Iterator[httpx.Client]:
-    """One HTTP/1.1 keep-alive client for the whole module (thousands of requests)."""
-    with annex_server.client(follow_redirects=False) as c:
+def http(asgi_annex: InProcess) -> Iterator[httpx.Client]:
+    """One client for the whole module (thousands of requests)."""
+    with asgi_annex.client(follow_redirects=False) as c:
         yield c
 
 
-def subjects(server: Server) -> list[str]:
+def subjects(server: InProcess) -> list[str]:
     """Every IRI under /id/ (without a fragment) that is the subject of a triple."""
     store = ox.Store()
     store.bulk_load(path=str(server.dist / "vestlod.trig"), format=ox.RdfFormat.TRIG)
@@ -251,7 +254,7 @@ def test_void_counts_what_the_endpoint_counts(http: httpx.Client) -> None:
 
 
 def test_dumps_are_listed_with_size_and_sha256_and_downloadable(
-        http: httpx.Client, annex_server: Server) -> None:
+        http: httpx.Client, asgi_annex: InProcess) -> None:
     listing = http.get("/dumps/", headers={"Accept": "application/json"}).json()
     names = {f["name"] for f in listing}
     assert {"vestlod.ttl", "vestlod.nt.gz", "vestlod.trig"} <= names
@@ -266,14 +269,14 @@ def test_dumps_are_listed_with_size_and_sha256_and_downloadable(
     assert gz.headers.get("content-encoding") is None, "the client gets the .gz as published"
     assert gzip.decompress(gz.content).startswith(b"<")
     sums = http.get("/dumps/SHA256SUMS").text
-    assert sums == (annex_server.dist / "SHA256SUMS").read_text()
+    assert sums == (asgi_annex.dist / "SHA256SUMS").read_text()
 
 
-def test_sitemap_lists_every_doc_page(http: httpx.Client, annex_server: Server) -> None:
+def test_sitemap_lists_every_doc_page(http: httpx.Client, asgi_annex: InProcess) -> None:
     xml = http.get("/sitemap.xml")
     assert xml.headers["content-type"].startswith("application/xml")
     locs = set(re.findall(r"<loc>([^<]+)</loc>", xml.text))
-    for s in subjects(annex_server):
+    for s in subjects(asgi_annex):
         assert s.replace("/id/", "/doc/", 1) in locs
     robots = http.get("/robots.txt").text
     assert f"Sitemap: {BASE}sitemap.xml" in robots
@@ -287,10 +290,10 @@ def _has_label(store: ox.Store, iri: str) -> bool:
 
 @pytest.mark.slow
 def test_every_id_subject_dereferences_in_all_five_formats(
-        http: httpx.Client, annex_server: Server) -> None:
+        http: httpx.Client, asgi_annex: InProcess) -> None:
     """The acceptance check: 303 → 200 in all five formats, parseable, with a label."""
     failures: list[str] = []
-    all_subjects = subjects(annex_server)
+    all_subjects = subjects(asgi_annex)
     assert len(all_subjects) > 1000
     for i, iri in enumerate(all_subjects):
         path = iri[len(BASE) - 1:]

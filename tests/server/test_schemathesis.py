@@ -56,6 +56,7 @@ def run_operation(
         pass  # e.g. no negative case exists for an operation without parameters
 
 
+@pytest.mark.slow  # ~600 generated requests; `make test` runs it, `make test-fast` does not
 def test_no_operation_answers_5xx(server: Server, capsys: pytest.CaptureFixture[str]) -> None:
     started = time.monotonic()
     schema = schemathesis.openapi.from_url(server.url + "/openapi.json")

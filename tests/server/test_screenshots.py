@@ -19,6 +19,7 @@ CHROMIUM = next((shutil.which(n) for n in ("chromium", "chromium-browser", "goog
                  if shutil.which(n)), None)
 
 pytestmark = [
+    pytest.mark.slow,  # a browser start per test; `make test-fast` leaves it out
     pytest.mark.browser,
     pytest.mark.skipif(CHROMIUM is None, reason="headless chromium not installed "
                        "(apt-get install chromium); screenshots not taken"),

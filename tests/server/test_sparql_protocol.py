@@ -1,4 +1,7 @@
-"""The SPARQL 1.1 Protocol at /sparql, as a client sees it over a real socket."""
+"""The SPARQL 1.1 Protocol at /sparql, as a client sees it.
+
+In-process (conftest `asgi`): nothing here needs the server's process. A real client over a
+real socket is tests/server/test_sparqlwrapper.py."""
 
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ import httpx
 import pytest
 import rdflib
 
-from tests.server.conftest import Server
+from tests.server.conftest import InProcess
 
 LABELS = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT ?a ?label WHERE { ?a skos:prefLabel ?label FILTER(lang(?label) = "en") } ORDER BY ?label
@@ -22,6 +25,11 @@ CONSTRUCT = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 CONSTRUCT { ?a skos:prefLabel ?l } WHERE { ?a skos:prefLabel ?l FILTER(lang(?l) = "da") }
 ORDER BY ?l LIMIT 2"""
 SRJ = "application/sparql-results+json"
+
+
+@pytest.fixture
+def client(asgi_client: httpx.Client) -> httpx.Client:
+    return asgi_client
 
 
 def bindings(response: httpx.Response) -> list[dict[str, str]]:
@@ -256,12 +264,12 @@ def test_result_cap_is_announced_never_silent(client: httpx.Client) -> None:
 
 
 def test_etag_gives_304_and_repeats_come_from_the_cache(
-    client: httpx.Client, server: Server
+    client: httpx.Client, asgi: InProcess
 ) -> None:
     query = "SELECT ?s WHERE { ?s a ?t } ORDER BY ?s LIMIT 2"
     first = client.get("/sparql", params={"query": query})
     etag = first.headers["ETag"]
-    assert first.headers["Cache-Control"] == "public, no-cache"
+    assert first.headers["Cache-Control"] == "public, max-age=60, stale-while-revalidate=300"
     again = client.get("/sparql", params={"query": query})
     assert again.headers["Vestlod-Cache"] == "hit"
     assert again.headers["ETag"] == etag and again.content == first.content
@@ -269,7 +277,7 @@ def test_etag_gives_304_and_repeats_come_from_the_cache(
     assert not_modified.status_code == 304 and not_modified.content == b""
     as_csv = client.get("/sparql", params={"query": query}, headers={"Accept": "text/csv"})
     assert as_csv.headers["ETag"] != etag  # the ETag names the representation, not just the query
-    assert first.headers["Vestlod-Dataset-Version"] == server.version
+    assert first.headers["Vestlod-Dataset-Version"] == asgi.version
 
 
 def test_cors_is_open_for_reading_without_credentials(client: httpx.Client) -> None:
@@ -310,8 +318,8 @@ def test_get_without_query_for_a_browser_is_the_query_ui(client: httpx.Client) -
     assert 'id="ui-missing"' in r.text and "make setup" in r.text
 
 
-def test_health_and_readiness(client: httpx.Client, server: Server) -> None:
+def test_health_and_readiness(client: httpx.Client, asgi: InProcess) -> None:
     assert client.get("/healthz").json() == {"status": "ok"}
     ready = client.get("/readyz").json()
-    assert ready["status"] == "ready" and ready["version"] == server.version
+    assert ready["status"] == "ready" and ready["version"] == asgi.version
     assert ready["workers"] == 2
