@@ -26,7 +26,7 @@ from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel, Field
 from starlette.responses import JSONResponse, Response
 
-from publish.errors import BadRequest, NotReady
+from publish.errors import BadRequest, NotFound
 from publish.layout import SEARCH
 from publish.server.answers import vestlod_error
 from publish.server.conditional import cache_headers, not_modified
@@ -92,8 +92,9 @@ def open_index(folder: Path) -> _Index:
     with _OPEN_LOCK:
         index = _OPEN.get(path)
         if index is None:
-            if not path.is_file():
-                raise NotReady("no search index in the served build (rebuild with vestlod build)")
+            if not path.is_file():  # a build made before search existed, or by another tool
+                raise NotFound("the served build has no search index (rebuild with vestlod "
+                               "build)")
             db = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True,
                                  check_same_thread=False)
             index = _OPEN[path] = _Index(db, threading.Lock())
@@ -196,7 +197,8 @@ KIND = Annotated[str | None, Query(pattern=r"^[a-z]+(-[a-z]+)*$", max_length=40,
 
 @router.get("/search", response_model=Results, operation_id="search",
             summary="Full-text search over labels, names, descriptions and the annex's words",
-            responses={200: {"content": {"text/html": {}}}, 400: {"description": "Bad input"}})
+            responses={200: {"content": {"text/html": {}}}, 400: {"description": "Bad input"},
+                       404: {"description": "The served build has no search index"}})
 async def search(
     request: Request,
     q: Q = "",
@@ -209,10 +211,14 @@ async def search(
     as_json = wants_json(request, format)
     if as_json and not q.strip():
         raise BadRequest("q is required: what to search for")
-    live, index = await served_index(request)
     ui_lang = request_lang(request)
-    result = run_search(index, q, kind, page, per_page, ui_lang) if q.strip() else \
-        Results(query="", kind=kind, page=1, per_page=per_page, total=0, kinds={}, results=[])
+    if q.strip():
+        live, index = await served_index(request)
+        result = run_search(index, q, kind, page, per_page, ui_lang)
+    else:  # the search page itself: needs no index
+        live = request.app.state.serving.live()
+        result = Results(query="", kind=kind, page=1, per_page=per_page, total=0, kinds={},
+                         results=[])
     vary = "Accept, Accept-Language"
     headers = cache_headers(etag=f'"{live.version[:32]}-{"j" if as_json else ui_lang}"',
                             vary=vary)
@@ -238,18 +244,21 @@ ORDER BY rank, doc.iri LIMIT :limit
 
 
 @router.get("/search/suggest", response_model=Suggestions, operation_id="suggest",
-            summary="Completion: resources whose names start with or contain what was typed")
+            summary="Completion: resources whose names start with or contain what was typed",
+            responses={400: {"description": "Bad input"},
+                       404: {"description": "The served build has no search index"}})
 async def suggest(
     request: Request,
     q: Q = "",
     limit: Annotated[int, Query(ge=1, le=20)] = 8,
     lang: Annotated[str | None, Query(pattern="^(da|en)$")] = None,
 ) -> Response:
-    live, index = await served_index(request)
+    live = request.app.state.serving.live()
     match = match_expression(q, prefix_last=True)
     ui_lang = request_lang(request)
     found: list[Suggestion] = []
     if match is not None:
+        live, index = await served_index(request)
         with index.lock:
             rows = index.db.execute(SUGGEST, {"match": match, "limit": limit}).fetchall()
         found = [Suggestion(iri=iri, kind=kind, label=(da if ui_lang == "da" else en) or da)
