@@ -195,6 +195,21 @@ def test_a_party_may_be_named_by_the_words_that_refer_to_it(
                                   "ti-robot-part-of-teknologisk-institut"}
 
 
+def test_located_in_needs_a_place(doc: Document, tmp_path: Path) -> None:
+    """Issue #15 (README §A2): "Alexandra ved Aarhus Universitet" is hosts, not located-in."""
+    folder = write(tmp_path, REGION + textwrap.dedent("""\
+        relations:
+          - id: region-midtjylland-located-in-danish-food-cluster
+            subject: region-midtjylland
+            relation: located-in
+            object: danish-food-cluster
+            quote: "I 2014 var Region Midtjylland med til at initiere dannelsen af Danish Food Cluster"
+        """))
+    problems = errors_of(doc, folder)
+    assert any(p.startswith(f"{folder / 'test.yaml'}:16: [object]") and "needs a place" in p
+               for p in problems), problems
+
+
 def test_only_a_group_has_members(doc: Document, tmp_path: Path) -> None:
     folder = write(tmp_path, REGION.replace(
         "    names: [Danish Food Cluster]\n",

@@ -282,6 +282,10 @@ def collect_annotations(
             reader.error(entry, "object", "a relation needs two different actors")
         if span is not None:
             _check_parties_named(reader, entry, span, ann)
+        if relation == "located-in" and obj in ann.actors and ann.actors[obj].kind != "place":
+            reader.error(entry, "object",
+                         f"located-in needs a place, not the {ann.actors[obj].kind} {obj!r}: "
+                         "'X ved Y' (Y an organisation) is Y hosts X (§A2)")
         if span is not None:  # the entry is still checked in full, but only kept with its words
             ann.relations[entry["id"]] = Relation(
                 id=entry["id"], subject=subject, relation=relation, object=obj, span=span,

@@ -122,6 +122,7 @@ class Annotations:
         return (
             f"{len(self.actors)} actors ({mentions} mentions), "
             f"{len(self.strength_positions)} strength positions, {len(self.resources)} resources, "
+            f"{len(self.regional_business_areas)} regional business areas, "
             f"{len(self.figures)} figures, "
             f"{len(self.relations)} relations, {len(self.challenges)} challenges, "
             f"{len(self.focus_areas)} focus areas, {len(self.indicators)} indicators"
