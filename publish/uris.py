@@ -18,7 +18,7 @@ KIND = re.compile(r"^[a-z]+(?:-[a-z]+)*$")
 #: path segment under /id/ for each actor kind of the annotations
 ACTOR_PATHS = {
     "org": "org", "region": "region", "initiative": "initiative", "facility": "facility",
-    "work": "work", "place": "place",
+    "work": "work", "place": "place", "group": "group",
 }
 
 

@@ -62,7 +62,7 @@ DUMP_PREFIXES = (
     "doco", "cnt", "void", "spdx", "xsd", "sdmx-dimension", "sdmx-attribute", "sdmx-measure",
 )
 
-#: schema.org class per actor type (ORG classes are chosen by kind below)
+#: schema.org class per actor type of an organisation (kind org, region or group)
 SCHEMA_TYPES = {
     "company": "Corporation", "university": "CollegeOrUniversity",
     "university-college": "CollegeOrUniversity", "school": "EducationalOrganization",
@@ -70,11 +70,11 @@ SCHEMA_TYPES = {
     "research-centre": "ResearchOrganization", "knowledge-centre": "ResearchOrganization",
     "regional-authority": "GovernmentOrganization", "growth-forum": "GovernmentOrganization",
     "ministry": "GovernmentOrganization", "public-agency": "GovernmentOrganization",
-    "statistics-office": "GovernmentOrganization", "fund": "FundingScheme",
-    "programme": "Project", "project": "Project", "initiative": "Project",
-    "partnership": "Project", "event": "Event", "report": "Report", "website": "WebSite",
-    "test-facility": "Place", "place": "Place", "science-park": "Place",
+    "statistics-office": "GovernmentOrganization", "advisory-body": "GovernmentOrganization",
+    "fund": "FundingScheme", "science-park": "Organization",
 }
+#: schema.org class of a work per actor type
+WORK_TYPES = {"report": "Report", "website": "WebSite", "agreement": "CreativeWork"}
 COLLABORATIONS = {"cluster-organisation", "innovation-network", "network", "partnership"}
 SEGMENT_CLASSES = {
     "document": FOAF.Document,
@@ -282,27 +282,43 @@ class _Builder:
                 target = self.support(work, marker, "footnote-marker", slug, OA.linking)
                 self.prov.add((target, DCTERMS.references, note))
 
+    def actor_types(self, node: URIRef, kind: str, actor_type: str) -> None:
+        """The classes of one annotated thing, from what the annex says it is (§A1): only an
+        organisation or a group that acts is a vl:Actor; an initiative, programme or project is
+        an activity (a vision a plan), a place or facility a place, a report or web site a
+        work, and none of those is an organisation."""
+        g = self.data
+        if kind in ("org", "region"):
+            g.add((node, RDF.type, self.vl.Actor))
+            g.add((node, RDF.type, ORG.Organization))
+            g.add((node, RDF.type, ORG.OrganizationalCollaboration
+                   if actor_type in COLLABORATIONS else ORG.FormalOrganization))
+            g.add((node, RDF.type, SCHEMA[SCHEMA_TYPES.get(actor_type, "Organization")]))
+        elif kind == "group":
+            # a collective subject the text does not split (§A3); members only where named
+            g.add((node, RDF.type, self.vl.Actor))
+            g.add((node, RDF.type, FOAF.Group))
+        elif kind == "initiative":
+            if actor_type == "vision":
+                g.add((node, RDF.type, PROV.Plan))
+                g.add((node, RDF.type, SCHEMA.CreativeWork))
+            else:
+                g.add((node, RDF.type, PROV.Activity))
+                g.add((node, RDF.type, SCHEMA.Project))
+        elif kind in ("place", "facility"):
+            g.add((node, RDF.type, SCHEMA.Place))
+            if kind == "place":
+                g.add((node, RDF.type, DCTERMS.Location))
+        elif kind == "work":
+            g.add((node, RDF.type, FOAF.Document))
+            g.add((node, RDF.type, SCHEMA[WORK_TYPES.get(actor_type, "CreativeWork")]))
+        g.add((node, DCTERMS.type, self.u.id("actor-type", actor_type)))
+
     def actors(self) -> None:
         g = self.data
         for a in self.ann.actors.values():
             node = self.u.actor(a.kind, a.id)
-            g.add((node, RDF.type, self.vl.Actor))
-            if a.kind in ("org", "region", "initiative"):
-                g.add((node, RDF.type, ORG.Organization))
-                org_class = (ORG.OrganizationalCollaboration if a.type in COLLABORATIONS
-                             else ORG.FormalOrganization)
-                g.add((node, RDF.type, org_class))
-            if a.kind == "initiative":
-                g.add((node, RDF.type, PROV.Activity))
-            if a.kind == "place":
-                g.add((node, RDF.type, DCTERMS.Location))
-            if a.kind == "work":
-                g.add((node, RDF.type, FOAF.Document))
-            schema_type = SCHEMA_TYPES.get(a.type, "Organization")
-            if a.kind == "facility":
-                schema_type = "Place"
-            g.add((node, RDF.type, SCHEMA[schema_type]))
-            g.add((node, DCTERMS.type, self.u.id("actor-type", a.type)))
+            self.actor_types(node, a.kind, a.type)
             _da_en(g, node, a.label, SKOS.prefLabel, RDFS.label)
             _da_en(g, node, a.description, DCTERMS.description)
             for name in sorted(set(a.names) - set(a.label.values())):
@@ -320,6 +336,8 @@ class _Builder:
                     g.add((parent, ORG.hasUnit, node))
             if a.located_in:
                 g.add((node, SCHEMA.location, self.actor(a.located_in)))
+            for member in a.members:
+                g.add((node, ORG.hasMember, self.actor(member)))
             for span in a.mentions:
                 self.support(node, span, "mention", a.id, OA.identifying)
             for span in a.quotes:
@@ -329,6 +347,10 @@ class _Builder:
     def statements(self) -> None:
         classes = {"strength_positions": (self.vl.StrengthPosition, "strength-position",
                                           "strength-positions"),
+                   "resources": (self.vl.Resource, "resource", "resources"),
+                   # a business area of a region's own strategy: a plain concept (§A5)
+                   "regional_business_areas": (SKOS.Concept, "regional-business-area",
+                                               "regional-business-areas"),
                    "challenges": (self.vl.Challenge, "challenge", "challenges"),
                    "focus_areas": (self.vl.FocusArea, "focus-area", "focus-areas")}
         for section, (cls, kind, scheme) in classes.items():

@@ -15,7 +15,9 @@ Two kinds of file:
   CURIE from `PROPERTIES`; ``target`` an IRI of one of the `SCHEMES` (or, for ISO 3166-2, the
   code itself). ``held`` is empty for a link that is published; otherwise it says why the link is
   recorded but not yet published (e.g. a shape that does not accept the official IRI yet).
-* ``changes.csv``: organisations that have since merged or been renamed, one original a row::
+* ``changes.csv``: organisations that have since merged or been renamed, one original a row
+  (an event whose id has the word ``renaming`` is labelled as a renaming, the others as
+  mergers)::
 
       event,original,resulting,resulting_label_da,resulting_label_en,resulting_type,year,justification,source
 
@@ -66,7 +68,7 @@ MAPPING_COLUMNS = ("subject", "property", "target", "justification", "source", "
 CHANGE_COLUMNS = ("event", "original", "resulting", "resulting_label_da", "resulting_label_en",
                   "resulting_type", "year", "justification", "source")
 CHANGES_FILE = "changes.csv"
-SUBJECT_KINDS = ("actor", "area", "strength-position")
+SUBJECT_KINDS = ("actor", "area", "strength-position", "resource")
 #: what the link triples are made of
 Triple = tuple[URIRef, URIRef, Node]
 #: Properties that give an actor an external identifier (counted by `vestlod links`).
@@ -126,13 +128,16 @@ _LOOSE = (("nuts", "data.europa.eu/nuts/"), ("nace", "data.europa.eu/ux2/nace2/"
 #: property CURIE -> (IRI, subject kinds it may describe, schemes it may point to)
 PROPERTIES: dict[str, tuple[URIRef, frozenset[str], frozenset[str]]] = {
     "owl:sameAs": (OWL.sameAs, frozenset({"actor"}), frozenset({"wikidata", "ror"})),
+    # a record of something related but not the same thing (§A1: MADE the project and the
+    # organisation's ROR record)
+    "rdfs:seeAlso": (RDFS.seeAlso, frozenset({"actor"}), frozenset({"wikidata", "ror"})),
     "dcterms:spatial": (DCTERMS.spatial, frozenset({"actor"}), frozenset({"nuts"})),
     "schema:containedInPlace": (SCHEMA.containedInPlace, frozenset({"actor"}),
                                 frozenset({"nuts"})),
     "wdt:P300": (WDT.P300, frozenset({"actor"}), frozenset({"iso3166-2"})),
     "rov:registration": (ROV.registration, frozenset({"actor"}), frozenset({"cvr"})),
     **{
-        f"skos:{name}": (SKOS[name], frozenset({"area", "strength-position"}),
+        f"skos:{name}": (SKOS[name], frozenset({"area", "strength-position", "resource"}),
                          frozenset({"nace", "data-theme"}))
         for name in ("exactMatch", "closeMatch", "relatedMatch", "broadMatch", "narrowMatch")
     },
@@ -298,7 +303,7 @@ def check_links(links: Iterable[Link], changes: Iterable[Change], ann: Annotatio
     e.g. a parent's number copied to its unit)."""
     errors: list[AnnotationError] = []
     known = {"actor": set(ann.actors), "area": set(AREAS),
-             "strength-position": set(ann.strength_positions)}
+             "strength-position": set(ann.strength_positions), "resource": set(ann.resources)}
     seen: dict[tuple[str, str, str], Link] = {}
     identifies: dict[tuple[str, str], Link] = {}
     for link in links:
@@ -306,8 +311,8 @@ def check_links(links: Iterable[Link], changes: Iterable[Change], ann: Annotatio
             errors.append(AnnotationError(link.path, link.line, fld, msg))
 
         if ":" not in link.subject or link.kind not in SUBJECT_KINDS:
-            err("subject", f"{link.subject!r}: write actor:ID, area:SLUG or "
-                           "strength-position:ID")
+            err("subject", f"{link.subject!r}: write actor:ID, area:SLUG, "
+                           "strength-position:ID or resource:ID")
             continue
         if link.ident not in known[link.kind]:
             err("subject", f"unknown {link.kind} {link.ident!r}")
@@ -533,12 +538,20 @@ def _change_triples(changes: Iterable[Change], ann: Annotations,
         yield ev, DCTERMS.date, Literal(str(first.year), datatype=XSD.gYear)
         originals = [ann.actors[ch.original] for ch in group]
         names = {lang: ", ".join(a.label[lang] for a in originals) for lang in ("da", "en")}
-        yield ev, RDFS.label, Literal(
-            f"Sammenlægning til {first.resulting_label['da']} ({first.year}): {names['da']}",
-            lang="da")
-        yield ev, RDFS.label, Literal(
-            f"Merger into {first.resulting_label['en']} ({first.year}): {names['en']}",
-            lang="en")
+        if "renaming" in event.split("-"):  # a renamed body (§A1), not a merger
+            yield ev, RDFS.label, Literal(
+                f"Omdøbning af {names['da']} til {first.resulting_label['da']} ({first.year})",
+                lang="da")
+            yield ev, RDFS.label, Literal(
+                f"Renaming of {names['en']} to {first.resulting_label['en']} ({first.year})",
+                lang="en")
+        else:
+            yield ev, RDFS.label, Literal(
+                f"Sammenlægning til {first.resulting_label['da']} ({first.year}): "
+                f"{names['da']}", lang="da")
+            yield ev, RDFS.label, Literal(
+                f"Merger into {first.resulting_label['en']} ({first.year}): {names['en']}",
+                lang="en")
         yield ev, ORG.resultingOrganization, res
         for ch, actor in zip(group, originals, strict=True):
             orig = uris.actor(actor.kind, actor.id)
@@ -601,7 +614,8 @@ def coverage_table(links: LinkSet, ann: Annotations) -> list[str]:
     out.append("NACE Rev. 2 mappings (published; +held):")
     nace = [link for link in links.links if (link.scheme and link.scheme.name == "nace")]
     concepts = [("area", a) for a in AREAS] + [("strength-position", s)
-                                              for s in sorted(ann.strength_positions)]
+                                              for s in sorted(ann.strength_positions)] + [
+        ("resource", r) for r in sorted(ann.resources)]
     missing = []
     for kind, ident in concepts:
         mine = [lk for lk in nace if lk.kind == kind and lk.ident == ident]

@@ -131,6 +131,93 @@ def test_every_mistake_is_named_with_file_line_and_field(
         load_annotations(doc, folder)
 
 
+def test_a_relation_quote_that_does_not_name_a_party_is_refused(
+        doc: Document, tmp_path: Path) -> None:
+    """Issue #15 (README §A2): a relation's quote names both parties, or the words that refer
+    to them; otherwise the curator gets file, line and field."""
+    folder = write(tmp_path, REGION + textwrap.dedent("""\
+        relations:
+          - id: region-midtjylland-member-of-danish-food-cluster
+            subject: region-midtjylland
+            relation: member-of
+            object: danish-food-cluster
+            quote: "Flere nordjyske aktører, herunder Aalborg Universitet, er også at finde blandt de ca. 130 aktive medlemmer"
+        """))
+    problems = errors_of(doc, folder)
+    prefix = f"{folder / 'test.yaml'}:17: [quote]"
+    assert any(p.startswith(prefix) and "does not name the subject 'region-midtjylland'" in p
+               for p in problems), problems
+    assert any(p.startswith(prefix) and "does not name the object 'danish-food-cluster'" in p
+               for p in problems), problems
+    with pytest.raises(AnnotationError):
+        load_annotations(doc, folder)
+
+
+def test_a_party_may_be_named_by_the_words_that_refer_to_it(
+        doc: Document, tmp_path: Path) -> None:
+    """A group's extra quote (*man*) or a name inside a longer name counts as naming it."""
+    folder = write(tmp_path, """\
+        actors:
+          - id: vestdansk-samarbejde
+            kind: group
+            type: group
+            quotes: ["hvor man i samarbejde med"]
+            label: {da: Det vestdanske samarbejde, en: The West Danish cooperation}
+          - id: nationalt-vindprogram
+            kind: initiative
+            type: programme
+            quotes: ["et nationalt program for erhvervsfremme i vindmøllesektoren 2015-18"]
+            label: {da: Det Nationale Vindprogram, en: National Wind Programme}
+          - id: teknologisk-institut
+            kind: org
+            type: gts-institute
+            names: [Teknologisk Institut]
+            label: {da: Teknologisk Institut, en: Danish Technological Institute}
+          - id: ti-robot
+            kind: org
+            type: research-centre
+            names: [Teknologisk Institut Center for Robotteknologi]
+            label: {da: TI Robot, en: DTI Robot}
+        relations:
+          - id: vestdansk-samarbejde-co-prepared-nationalt-vindprogram
+            subject: vestdansk-samarbejde
+            relation: co-prepared
+            object: nationalt-vindprogram
+            quote: "hvor man i samarbejde med Erhvervs- og Vækstministeriet, brancheforeningen Vindmølleindustrien og innovationsnetværket Offshoreenergy.dk har udarbejdet et nationalt program"
+          - id: ti-robot-part-of-teknologisk-institut
+            subject: ti-robot
+            relation: part-of
+            object: teknologisk-institut
+            quote: "Teknologisk Institut Center for Robotteknologi"
+        """)
+    ann = load_annotations(doc, folder)
+    assert set(ann.relations) == {"vestdansk-samarbejde-co-prepared-nationalt-vindprogram",
+                                  "ti-robot-part-of-teknologisk-institut"}
+
+
+def test_located_in_needs_a_place(doc: Document, tmp_path: Path) -> None:
+    """Issue #15 (README §A2): "Alexandra ved Aarhus Universitet" is hosts, not located-in."""
+    folder = write(tmp_path, REGION + textwrap.dedent("""\
+        relations:
+          - id: region-midtjylland-located-in-danish-food-cluster
+            subject: region-midtjylland
+            relation: located-in
+            object: danish-food-cluster
+            quote: "I 2014 var Region Midtjylland med til at initiere dannelsen af Danish Food Cluster"
+        """))
+    problems = errors_of(doc, folder)
+    assert any(p.startswith(f"{folder / 'test.yaml'}:16: [object]") and "needs a place" in p
+               for p in problems), problems
+
+
+def test_only_a_group_has_members(doc: Document, tmp_path: Path) -> None:
+    folder = write(tmp_path, REGION.replace(
+        "    names: [Danish Food Cluster]\n",
+        "    names: [Danish Food Cluster]\n    members: [region-midtjylland]\n"))
+    problems = errors_of(doc, folder)
+    assert any("[members]" in p and "only an actor of kind group" in p for p in problems), problems
+
+
 def test_a_figure_is_parsed_from_its_expression(doc: Document, tmp_path: Path) -> None:
     folder = write(tmp_path, """\
         indicators:

@@ -87,23 +87,39 @@ def test_every_link_names_a_source_and_a_justification(linkset: LinkSet) -> None
         assert change.sources and all(s.startswith("https://") for s in change.sources)
 
 
-def test_regions_link_to_nuts_wikidata_ror_and_iso(linkset: LinkSet) -> None:
+def test_regions_link_to_nuts_and_ror_and_hold_the_territory_identifiers(
+        linkset: LinkSet) -> None:
+    """Issue #15 (README §A1): the regional authority is owl:sameAs only its ROR record and
+    dcterms:spatial its NUTS region; the Wikidata item and the ISO 3166-2 code describe the
+    territory, so they are held (recorded, not published on the authority)."""
     expected = {"region-nordjylland": ("DK05", "DK-81"), "region-midtjylland": ("DK04", "DK-82"),
                 "region-syddanmark": ("DK03", "DK-83")}
     for region, (nuts, iso) in expected.items():
         mine = {(lk.prop, scheme_of(lk.target).name, lk.target)  # type: ignore[union-attr]
                 for lk in linkset.published if lk.ident == region}
         schemes = {s for _p, s, _t in mine}
-        assert schemes == {"nuts", "wikidata", "ror", "iso3166-2"}, region
+        assert schemes == {"nuts", "ror"}, region
         assert ("dcterms:spatial", "nuts", f"http://data.europa.eu/nuts/code/{nuts}") in mine
-        assert ("wdt:P300", "iso3166-2", iso) in mine
+        held = {(lk.prop, lk.target) for lk in linkset.links if lk.ident == region and lk.held}
+        assert ("wdt:P300", iso) in held
+        assert any(p == "owl:sameAs" and "wikidata" in t for p, t in held)
+
+
+def test_a_renamed_body_is_a_change_event_not_same_as(linkset: LinkSet) -> None:
+    """Issue #15 (README §A1): Erhvervs- og Vækstministeriet is not owl:sameAs today's
+    Erhvervsministeriet; the renaming is an org:ChangeEvent."""
+    assert not [lk for lk in linkset.published
+                if lk.ident == "erhvervs-og-vaekstministeriet" and lk.prop == "owl:sameAs"]
+    assert [c for c in linkset.changes if c.original == "erhvervs-og-vaekstministeriet"
+            and c.resulting == "erhvervsministeriet" and c.year == 2016]
 
 
 def test_every_area_and_strength_position_has_a_published_nace_mapping(
         linkset: LinkSet, ann: Annotations) -> None:
     mapped = {(lk.kind, lk.ident) for lk in linkset.published if lk.target.startswith(str(NACE))}
     wanted = {("area", a) for a in AREAS} | {("strength-position", s)
-                                            for s in ann.strength_positions}
+                                            for s in ann.strength_positions} | {
+        ("resource", r) for r in ann.resources}
     assert wanted - mapped == set()
 
 
@@ -152,7 +168,7 @@ BAD_ROWS = [
      "property", "does not fit a actor"),
     ("actor:no-such-actor,owl:sameAs,http://www.wikidata.org/entity/Q1,x,src,",
      "subject", "unknown actor"),
-    ("actor:vestas,rdfs:seeAlso,http://www.wikidata.org/entity/Q1,x,src,",
+    ("actor:vestas,schema:sameAs,http://www.wikidata.org/entity/Q1,x,src,",
      "property", "not one of"),
     ("actor:vestas,owl:sameAs,http://example.org/vestas,x,src,", "target", "no known scheme"),
     ("actor:vestas,owl:sameAs,http://www.wikidata.org/entity/Q1,guessed,,",
@@ -306,7 +322,10 @@ def test_actors_in_areas_mapped_to_nace_section_c_located_in_dk04(store: ox.Stor
           UNION
           {{ ?sp vl:businessArea ?area ; ({MATCH})/skos:broader* nace:C . }}
           ?area schema:subjectOf ?chapter .
-          ?actor a vl:Actor ; prov:wasDerivedFrom/dcterms:isPartOf+ ?chapter ;
+          # anything the annotations name (actors, activities, facilities): typed from the
+          # actor-type scheme; since #15 only organisations and groups are vl:Actor
+          ?actor dcterms:type/skos:inScheme <{BASE}id/scheme/actor-types> ;
+                 prov:wasDerivedFrom/dcterms:isPartOf+ ?chapter ;
                  schema:location/schema:containedInPlace nuts:DK04 .
         }} ORDER BY ?actor ?area""")
     got = {(r["actor"].removeprefix(BASE + "id/"), r["area"].removeprefix(BASE + "id/area/"))
@@ -332,16 +351,16 @@ def test_areas_join_on_nace_division_and_section(store: ox.Store) -> None:
     assert {r["label"] for r in rows} == {"Manufacturing"}
 
 
-def test_regions_are_found_by_nuts_and_carry_their_ror_and_wikidata(store: ox.Store) -> None:
+def test_regions_are_found_by_nuts_and_carry_their_ror_only(store: ox.Store) -> None:
+    """The authority is owl:sameAs its ROR record only; the territory's Wikidata item is not
+    published on it (issue #15, README §A1)."""
     rows = select(store, PREFIX + """
-        SELECT ?region ?ror ?wd ?label WHERE {
-          ?region dcterms:spatial nuts:DK04 ; owl:sameAs ?ror , ?wd .
+        SELECT ?region ?ror ?label WHERE {
+          ?region dcterms:spatial nuts:DK04 ; owl:sameAs ?ror .
           nuts:DK04 skos:prefLabel ?label .
-          FILTER(STRSTARTS(STR(?ror), "https://ror.org/")
-                 && STRSTARTS(STR(?wd), "http://www.wikidata.org/entity/"))
         }""")
     assert rows == [{"region": BASE + "id/region/midtjylland", "ror": "https://ror.org/0247ay475",
-                     "wd": "http://www.wikidata.org/entity/Q26586", "label": "Midtjylland"}]
+                     "label": "Midtjylland"}]
 
 
 def test_successors_are_published(store: ox.Store) -> None:
@@ -355,6 +374,7 @@ def test_successors_are_published(store: ox.Store) -> None:
         ("agro-business-park", "food-and-bio-cluster-denmark", "2020"),
         ("clean", "energy-cluster-denmark", "2020"),
         ("danish-food-cluster", "food-and-bio-cluster-denmark", "2020"),
+        ("erhvervs-og-vaekstministeriet", "erhvervsministeriet", "2016"),  # renamed (#15)
         ("nordjysk-foedevareerhverv", "food-and-bio-cluster-denmark", "2020"),
     ]
 

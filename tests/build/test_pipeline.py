@@ -57,11 +57,18 @@ def test_every_business_area_has_its_strength_positions(store: ox.Store) -> None
     by_area: dict[str, set[str]] = {}
     for r in rows:
         by_area.setdefault(r["area"], set()).add(r["da"])
+    # only what the annex calls a styrkeposition (issue #15, README §A5): the health chapter
+    # calls none so; its resources and competences are vl:Resource
     assert set(by_area) == {
-        f"{BASE}id/area/{a}" for a in ("foedevarer", "energiteknologi",
-                                       "sundheds-og-velfaerdsteknologi", "fremtidens-industri")
+        f"{BASE}id/area/{a}" for a in ("foedevarer", "energiteknologi", "fremtidens-industri")
     }
     assert "Vindenergi" in by_area[f"{BASE}id/area/energiteknologi"]
+    resources = select(store, """
+        SELECT ?r WHERE { ?r a vl:Resource ; vl:businessArea ?area ; skos:inScheme ?scheme }""")
+    assert {r["r"].removeprefix(f"{BASE}id/resource/") for r in resources} == {
+        "veludbygget-sundheds-og-velfaerdssystem", "staerke-sundhedsvidenskabelige-forskningsmiljoeer",
+        "rammer-for-offentlig-privat-innovation-velfaerdsteknologi", "robotteknologi",
+        "gts-kompetencer-sundheds-og-velfaerdsinnovation"}
 
 
 def test_every_sentence_mentioning_vestas_with_its_offsets(store: ox.Store, annex: str) -> None:
@@ -115,7 +122,9 @@ def test_region_midtjylland_helped_found_danish_food_cluster_in_2014(store: ox.S
         }}""")
     assert len(rows) == 1
     assert "initiere dannelsen af Danish Food Cluster" in rows[0]["exact"]
-    assert rows[0]["label"] == "Central Denmark Region initiated Danish Food Cluster (2014)"
+    # the label keeps the annex's verb "var med til at initiere" (issue #15, README §A6)
+    assert rows[0]["label"] == (
+        "Central Denmark Region helped initiate the founding of Danish Food Cluster (2014)")
 
 
 def test_every_organisation_has_a_danish_and_an_english_label(store: ox.Store) -> None:

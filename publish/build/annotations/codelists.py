@@ -12,17 +12,21 @@ from publish.build.source import AREA_TITLES
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 AREAS = tuple(AREA_TITLES.values())
-KINDS = ("org", "initiative", "facility", "work", "place", "region")
+KINDS = ("org", "initiative", "facility", "work", "place", "region", "group")
 ACTOR_TYPES = (
     "regional-authority", "growth-forum", "ministry", "public-agency", "university",
     "university-unit", "university-college", "school", "gts-institute", "research-centre",
     "knowledge-centre", "science-park", "company", "trade-association", "cluster-organisation",
     "innovation-network", "network", "partnership", "programme", "project", "initiative", "fund",
     "test-facility", "event", "report", "website", "statistics-office", "place",
+    # issue #15 (data/annotations/README.md, §A1)
+    "organisation", "advisory-body", "vision", "agreement", "group",
 )
 RELATION_TYPES = (
     "initiated", "leads", "member-of", "part-of", "hosts", "cooperates-with", "funds", "operates",
     "located-in", "partner-in", "published", "supports",
+    # issue #15 (data/annotations/README.md, §A2)
+    "established", "co-prepared", "works-on", "under-auspices-of", "approved",
 )
 COUNT_UNITS = (
     "persons", "full-time-employees", "jobs", "companies", "members", "products", "years",
@@ -35,7 +39,7 @@ SECTIONS: dict[str, tuple[set[str], set[str]]] = {
     # section: (required keys, optional keys)
     "actors": (
         {"id", "kind", "type", "label"},
-        {"names", "quotes", "part_of", "located_in", "description", "note"},
+        {"names", "quotes", "part_of", "located_in", "members", "description", "note"},
     ),
     "strength_positions": ({"id", "area", "label", "quote"}, {"occurrence", "description", "note"}),
     "figures": (
@@ -46,6 +50,9 @@ SECTIONS: dict[str, tuple[set[str], set[str]]] = {
         {"id", "subject", "relation", "object", "quote"},
         {"occurrence", "year", "label", "description", "note"},
     ),
+    "resources": ({"id", "area", "label", "quote"}, {"occurrence", "description", "note"}),
+    "regional_business_areas": ({"id", "area", "label", "quote"},
+                                {"occurrence", "description", "note"}),
     "challenges": ({"id", "area", "quote", "label"}, {"occurrence", "description", "note"}),
     "focus_areas": ({"id", "area", "quote", "label"}, {"occurrence", "description", "note"}),
     "indicators": ({"id", "label"}, {"description", "note"}),

@@ -7,6 +7,7 @@ collected as ``file:line: [field] message``, so `vestlod check` can list every p
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -209,6 +210,13 @@ def collect_annotations(
             part_of=entry.get("part_of"),
             located_in=entry.get("located_in"),
         )
+        members = entry.get("members") or []
+        if not isinstance(members, list) or not all(isinstance(m, str) for m in members):
+            reader.error(entry, "members", "members must be a list of actor ids")
+        elif members and actor.kind != "group":
+            reader.error(entry, "members", "only an actor of kind group has members (§A3)")
+        else:
+            actor.members = list(members)
         for name in actor.names:
             if name in name_owner and name_owner[name] != actor.id:
                 reader.error(entry, "names", f"name {name!r} is also a name of {name_owner[name]}")
@@ -246,7 +254,8 @@ def collect_annotations(
         if not actor.spans:
             reader.error(entry, "names", "the actor has no mention and no quote in the annex")
 
-    for section in ("strength_positions", "challenges", "focus_areas"):
+    for section in ("strength_positions", "resources", "regional_business_areas", "challenges",
+                    "focus_areas"):
         target = getattr(ann, section)
         for reader, entry in raw[section]:
             span = quote_span(reader, entry)
@@ -271,6 +280,12 @@ def collect_annotations(
                 reader.error(entry, key, f"no actor with id {ref!r}")
         if subject == obj:
             reader.error(entry, "object", "a relation needs two different actors")
+        if span is not None:
+            _check_parties_named(reader, entry, span, ann)
+        if relation == "located-in" and obj in ann.actors and ann.actors[obj].kind != "place":
+            reader.error(entry, "object",
+                         f"located-in needs a place, not the {ann.actors[obj].kind} {obj!r}: "
+                         "'X ved Y' (Y an organisation) is Y hosts X (§A2)")
         if span is not None:  # the entry is still checked in full, but only kept with its words
             ann.relations[entry["id"]] = Relation(
                 id=entry["id"], subject=subject, relation=relation, object=obj, span=span,
@@ -286,9 +301,39 @@ def collect_annotations(
                 reader.error(entry, key, f"no actor with id {ref!r}")
             if ref == actor.id:
                 reader.error(entry, key, "an actor cannot refer to itself")
+        for ref in actor.members:
+            if ref not in ann.actors:
+                reader.error(entry, "members", f"no actor with id {ref!r}")
+            elif ref == actor.id:
+                reader.error(entry, "members", "a group cannot be its own member")
 
     errors.sort(key=lambda e: (e.path, e.line or 0))
     return _sorted(ann), errors
+
+
+def _check_parties_named(reader: _Reader, entry: Lined, span: Span, ann: Annotations) -> None:
+    """A relation's quote names both parties, or holds the words that refer to them (§A2).
+
+    A party counts as named when one of its spans (a mention of one of its names, or one of its
+    extra `quotes`, e.g. *Regionerne* or *man* for a group) shares words with the relation's
+    quote: a mention lies inside it, or the quote and the party's own quote overlap; or one of
+    its names stands in the quote as a word, even inside a longer name that took the mention
+    (*Teknologisk Institut* in *Teknologisk Institut Center for Robotteknologi*, §A1).
+    """
+    for key in ("subject", "object"):
+        actor = ann.actors.get(str(entry.get(key)))
+        if actor is None:
+            continue  # reported as an unknown id
+        if not any(s.norm_start < span.norm_end and span.norm_start < s.norm_end
+                   for s in actor.spans) and not any(
+                       re.search(r"(?<![\w@&])" + re.escape(name) + r"(?![\w@&])", span.text)
+                       for name in actor.names):
+            reader.error(
+                entry, "quote",
+                f"the quote does not name the {key} {actor.id!r}: widen it to the words that "
+                f"name {actor.id!r} (one of {actor.names or 'its names'}) or refer to it, or "
+                "give that actor a quote for those words (§A2)",
+            )
 
 
 def _load_figures(
@@ -353,8 +398,8 @@ def _load_figures(
 
 def _sorted(ann: Annotations) -> Annotations:
     """Order every table by id, so the graph is built the same way whatever the file order."""
-    for name in ("actors", "strength_positions", "challenges", "focus_areas", "figures",
-                 "relations", "indicators"):
+    for name in ("actors", "strength_positions", "resources", "regional_business_areas",
+                 "challenges", "focus_areas", "figures", "relations", "indicators"):
         table = getattr(ann, name)
         setattr(ann, name, dict(sorted(table.items())))
     return ann

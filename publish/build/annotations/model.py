@@ -42,6 +42,7 @@ class Actor:
     description: dict[str, str] = field(default_factory=dict)
     part_of: str | None = None
     located_in: str | None = None
+    members: list[str] = field(default_factory=list)  # a group's members the text names (§A3)
     mentions: list[Span] = field(default_factory=list)  # every occurrence of a name
     quotes: list[Span] = field(default_factory=list)  # extra supporting quotes
 
@@ -52,7 +53,8 @@ class Actor:
 
 @dataclass
 class Statement:
-    """A strength position, challenge or focus area: a labelled claim about one business area."""
+    """A strength position, resource, challenge or focus area: a labelled claim about one
+    business area."""
 
     id: str
     section: str
@@ -107,6 +109,8 @@ class Indicator:
 class Annotations:
     actors: dict[str, Actor] = field(default_factory=dict)
     strength_positions: dict[str, Statement] = field(default_factory=dict)
+    resources: dict[str, Statement] = field(default_factory=dict)
+    regional_business_areas: dict[str, Statement] = field(default_factory=dict)
     challenges: dict[str, Statement] = field(default_factory=dict)
     focus_areas: dict[str, Statement] = field(default_factory=dict)
     figures: dict[str, Figure] = field(default_factory=dict)
@@ -117,7 +121,9 @@ class Annotations:
         mentions = sum(len(a.mentions) for a in self.actors.values())
         return (
             f"{len(self.actors)} actors ({mentions} mentions), "
-            f"{len(self.strength_positions)} strength positions, {len(self.figures)} figures, "
+            f"{len(self.strength_positions)} strength positions, {len(self.resources)} resources, "
+            f"{len(self.regional_business_areas)} regional business areas, "
+            f"{len(self.figures)} figures, "
             f"{len(self.relations)} relations, {len(self.challenges)} challenges, "
             f"{len(self.focus_areas)} focus areas, {len(self.indicators)} indicators"
         )
@@ -125,7 +131,8 @@ class Annotations:
     def all_spans(self) -> Iterable[Span]:
         for actor in self.actors.values():
             yield from actor.spans
-        for group in (self.strength_positions, self.challenges, self.focus_areas):
+        for group in (self.strength_positions, self.resources, self.regional_business_areas,
+                      self.challenges, self.focus_areas):
             for st in group.values():
                 yield st.span
         for fig in self.figures.values():
