@@ -267,16 +267,23 @@ def links(data: Path | None) -> None:
 @_errors_to_exit
 def validate(data: Path | None, report: Path | None, engine: str) -> None:
     """Validate a built dataset against shapes/; print every result, exit ≠ 0 on a violation."""
+    from publish.build.integrity import check_integrity
     from publish.build.validate import validate_dist, write_report
     from publish.errors import ShaclViolation
+    from publish.layout import TRIG
 
     settings = load_settings({"dist_dir": data})
     result = validate_dist(settings.dist_dir, settings, engine=engine)
     if report is not None:
         write_report(result, report, settings.dist_dir)
     click.echo(result.summary())
+    integrity = check_integrity(settings.dist_dir / TRIG, settings.shapes_dir)
+    click.echo(integrity.summary())
     if result.violations:
         raise ShaclViolation(f"{len(result.violations)} SHACL violations in {settings.dist_dir}")
+    if integrity.problems:
+        raise ShaclViolation(f"{len(integrity.problems)} integrity problems (Data Cube, refArea, "
+                             f"SKOS) in {settings.dist_dir}")
 
 
 if __name__ == "__main__":

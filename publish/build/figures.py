@@ -45,15 +45,18 @@ from fractions import Fraction
 
 from publish.errors import FigureError
 
-__all__ = ["RATIO_PLACES", "Quantity", "parse_quantity"]
+__all__ = ["RATIO_PLACES", "Quantity", "as_ratio", "parse_quantity"]
 
 RATIO_PLACES = 6
 """Decimal places a ratio's value is rounded to (ROUND_HALF_EVEN): 2/3 -> 0.666667."""
 
 # Longest first, so that "godt og vel" wins over "godt". Normalised spelling is the key.
 _QUALIFIER = re.compile(
-    r"(?P<q>godt og vel|mere end|op til|omkring|mindst|godt|knap|over|ca\.) ", re.IGNORECASE
+    r"(?P<q>godt og vel|mere end|overstige|op til|omkring|mindst|godt|knap|over|ca\.) ",
+    re.IGNORECASE,
 )
+#: qualifier words that mean the same as another: the verb "overstige" (exceed) is "over"
+_QUALIFIER_SAME = {"overstige": "over"}
 
 # A word ends where the next character is not a letter ("år" must not match "årlige").
 _END = r"(?![^\W\d_])"
@@ -141,6 +144,7 @@ def parse_quantity(text: str) -> Quantity:
     qualifier = None
     if m := _QUALIFIER.match(s):
         qualifier = m["q"].lower()
+        qualifier = _QUALIFIER_SAME.get(qualifier, qualifier)
         pos = m.end()
 
     ratio = _match_fraction(text, s, pos)
@@ -193,6 +197,24 @@ def parse_quantity(text: str) -> Quantity:
         low=_exact_decimal(low),
         high=_exact_decimal(high),
     )
+
+
+def as_ratio(q: Quantity) -> Quantity:
+    """A percentage as the ratio it states ("Ca. 80 %" -> 0.8, "10-15 pct." -> 0.1 … 0.15).
+
+    One unit per indicator: a share is a ratio even where the annex writes "%" (issue #15).
+    Exact: the value is divided by 100 in Fraction arithmetic. Anything but a percentage is
+    returned unchanged.
+    """
+    if q.unit != "percent":
+        return q
+
+    def ratio(d: Decimal | None) -> Decimal | None:
+        return None if d is None else _exact_decimal(Fraction(d) / 100)
+
+    value = ratio(q.value)
+    assert value is not None
+    return Quantity(q.text, value, "ratio", q.qualifier, ratio(q.low), ratio(q.high))
 
 
 def _match_fraction(text: str, s: str, pos: int) -> Fraction | None:

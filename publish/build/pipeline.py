@@ -1,5 +1,6 @@
 """`build(settings)`: catalog.yaml → source → annotations → graph (with links) → SHACL gate →
-dumps and catalog, all or nothing.
+integrity gate (Data Cube IC-1 … IC-21, places as refArea, SKOS) → dumps and catalog, all or
+nothing.
 
 The only orchestration module of the pipeline. It reads files, calls the pure modules and hands
 the dataset to `dumps`, which writes aside and swaps. A dataset that does not conform to the
@@ -28,7 +29,7 @@ from publish.build.annotations import (
 )
 from publish.build.source import Document, read_source, segment
 from publish.config import Settings
-from publish.errors import AnnotationErrors, SourceError
+from publish.errors import AnnotationErrors, ShaclViolation, SourceError
 from publish.layout import CATALOG, REPORT, SUMS, read_sums
 
 if TYPE_CHECKING:  # the dumps import pyoxigraph, which `coverage` and `load_all` do not need
@@ -165,12 +166,17 @@ def check_annotations(settings: Settings) -> str:
 def build(settings: Settings, log: Log = lambda _msg: None) -> BuildResult:
     """Build, validate and publish to `settings.dist_dir`; nothing is replaced on failure."""
     from publish.build.dumps import write_dumps
+    from publish.build.integrity import check_integrity
     from publish.build.validate import validate_dataset
 
     t0 = time.perf_counter()
     ready = prepare(settings, load_annotations, log)
     dataset, ann = ready.dataset, ready.ann
     report = validate_dataset(dataset, settings, log=log)
+    integrity = check_integrity(dataset, settings.shapes_dir)
+    log(integrity.headline())
+    if integrity.problems:
+        raise ShaclViolation(integrity.summary())
     files = write_dumps(dataset, settings.dist_dir, extra={REPORT: report},
                         describe=ready.describe(settings))
     graphs = {str(g.identifier): len(g) for g in sorted(dataset.graphs(), key=lambda g: str(

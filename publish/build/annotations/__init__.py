@@ -42,10 +42,12 @@ from publish.build.annotations.locator import Locator, clean
 from publish.build.annotations.model import (
     Actor,
     Annotations,
+    DateStatement,
     Figure,
     Indicator,
     Origin,
     Relation,
+    Sector,
     Span,
     Statement,
 )
@@ -53,7 +55,7 @@ from publish.build.annotations.yamlreader import Lined, parse_yaml
 
 __all__ = [
     "ACTOR_TYPES", "AREAS", "CONTEXT", "COUNT_UNITS", "KINDS", "LANGS", "RELATION_TYPES",
-    "SECTIONS", "SLUG", "Actor", "Annotations", "Figure", "Indicator", "Lined", "Locator",
-    "Origin", "Relation", "Span", "Statement", "annotation_files", "clean",
+    "SECTIONS", "SLUG", "Actor", "Annotations", "DateStatement", "Figure", "Indicator", "Lined", "Locator",
+    "Origin", "Relation", "Sector", "Span", "Statement", "annotation_files", "clean",
     "collect_annotations", "coverage", "load_annotations", "load_ignore", "parse_yaml",
 ]
