@@ -26,6 +26,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from publish import __version__
 from publish.build.annotations import (
     Annotations,
+    Classification,
     DateStatement,
     Figure,
     Relation,
@@ -499,6 +500,30 @@ class _Builder:
             g.add((node, prop, Literal(str(year), datatype=XSD.gYear)))
         self.support(node, date.span, "date", date.id, OA.describing)
 
+    def classifications(self) -> None:
+        """A work's classification (*tre kategorier: Followers, early adopters og innovators*):
+        a concept scheme with one top concept per category, not a figure (§A4)."""
+        for cls in self.ann.classifications.values():
+            self.classification(cls)
+
+    def classification(self, cls: Classification) -> None:
+        g = self.data
+        scheme = self.u.id("scheme", cls.id)
+        g.add((scheme, RDF.type, SKOS.ConceptScheme))
+        _da_en(g, scheme, cls.label, SKOS.prefLabel, RDFS.label)
+        _da_en(g, scheme, cls.description, SKOS.definition)
+        g.add((scheme, DCTERMS.source, self.actor(cls.work)))
+        self.support(scheme, cls.span, "classification", cls.id, OA.describing)
+        self.curated(scheme, cls.origin.path, cls.origin.line)
+        for cat in cls.categories:
+            node = self.u.id("category", f"{cls.id}-{cat.id}")
+            g.add((node, RDF.type, SKOS.Concept))
+            g.add((node, SKOS.inScheme, scheme))
+            g.add((node, SKOS.topConceptOf, scheme))
+            _da_en(g, node, cat.label, SKOS.prefLabel, RDFS.label)
+            if cat.name not in cat.label.values():
+                g.add((node, SKOS.altLabel, Literal(cat.name, lang="da")))
+
     def top_concepts(self) -> None:
         """SKOS top concepts both ways: skos:hasTopConcept for every skos:topConceptOf (and the
         reverse), in the graph that states it, so no scheme's top concepts are one-sided."""
@@ -648,6 +673,7 @@ def build_dataset(doc: Document, ann: Annotations, settings: Settings,
     b.statements()
     b.figures()
     b.dates()
+    b.classifications()
     b.relations()
     b.links()
     b.top_concepts()

@@ -49,6 +49,9 @@ SECTIONS: dict[str, tuple[set[str], set[str]]] = {
          "note"},
     ),
     "sectors": ({"id", "label"}, {"description", "note"}),
+    "classifications": (
+        {"id", "work", "quote", "label", "categories"}, {"occurrence", "description", "note"},
+    ),
     "dates": (
         {"id", "property", "quote", "expression"},
         {"occurrence", "subject", "activity", "label", "note"},

@@ -27,6 +27,8 @@ from publish.build.annotations.locator import Locator, clean
 from publish.build.annotations.model import (
     Actor,
     Annotations,
+    Category,
+    Classification,
     DateStatement,
     Figure,
     Indicator,
@@ -273,6 +275,33 @@ def collect_annotations(
 
     _load_figures(raw["figures"], ann, locator, quote_span)
     _load_dates(raw["dates"], ann, locator, quote_span)
+    for reader, entry in raw["classifications"]:
+        span = quote_span(reader, entry)
+        work = str(entry.get("work"))
+        if work not in ann.actors:
+            reader.error(entry, "work", f"no actor with id {work!r}")
+        categories = []
+        for item in entry.get("categories") or []:
+            if not isinstance(item, dict) or not SLUG.match(str(item.get("id", ""))) or not (
+                    isinstance(item.get("name"), str)):
+                reader.error(entry, "categories", "each category needs an id (a slug) and a name")
+                continue
+            if span is not None and item["name"] not in span.text:
+                reader.error(entry, "categories", f"{item['name']!r} is not in the quote")
+            label = item.get("label")
+            if not isinstance(label, dict) or not all(
+                    isinstance(label.get(lang), str) for lang in LANGS):
+                reader.error(entry, "categories", f"category {item['id']!r} needs a da and en "
+                             "label")
+                continue
+            categories.append(Category(str(item["id"]), str(item["name"]),
+                                       {lang: clean(label[lang]) for lang in LANGS}))
+        labels = reader.labels(entry, "label")
+        if span is not None:
+            ann.classifications[entry["id"]] = Classification(
+                entry["id"], work, labels, span, Origin(reader.path, entry.line), categories,
+                reader.labels(entry, "description", required=False),
+            )
 
     for reader, entry in raw["relations"]:
         span = quote_span(reader, entry)
@@ -398,10 +427,10 @@ def _load_figures(
     for fig in ann.figures.values():
         units.setdefault(fig.indicator, set()).add(fig.unit)
     for reader, entry in entries:
-        fig = ann.figures.get(entry["id"])
-        if fig is not None and len(units[fig.indicator]) > 1:
-            reader.error(entry, "indicator", f"indicator {fig.indicator!r} has figures in "
-                         f"{sorted(units[fig.indicator])}; one unit per indicator (§A4)")
+        loaded = ann.figures.get(entry["id"])
+        if loaded is not None and len(units[loaded.indicator]) > 1:
+            reader.error(entry, "indicator", f"indicator {loaded.indicator!r} has figures in "
+                         f"{sorted(units[loaded.indicator])}; one unit per indicator (§A4)")
 
 
 def _load_dates(
@@ -459,7 +488,7 @@ def _load_dates(
 def _sorted(ann: Annotations) -> Annotations:
     """Order every table by id, so the graph is built the same way whatever the file order."""
     for name in ("actors", "strength_positions", "challenges", "focus_areas", "figures",
-                 "relations", "indicators", "sectors", "dates"):
+                 "relations", "indicators", "sectors", "dates", "classifications"):
         table = getattr(ann, name)
         setattr(ann, name, dict(sorted(table.items())))
     return ann

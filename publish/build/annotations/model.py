@@ -97,6 +97,27 @@ class Sector:
 
 
 @dataclass
+class Category:
+    id: str
+    name: str  # the word of the annex, inside the classification's quote
+    label: dict[str, str]
+
+
+@dataclass
+class Classification:
+    """A classification a work makes (*inddeler … i tre kategorier: …*): not a measurement (§A4)
+    but a concept scheme, one concept per category the annex names."""
+
+    id: str
+    work: str
+    label: dict[str, str]
+    span: Span
+    origin: Origin
+    categories: list[Category] = field(default_factory=list)
+    description: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
 class DateStatement:
     """A year the annex gives for when something happened or holds (§A4): never a figure.
 
@@ -148,6 +169,7 @@ class Annotations:
     indicators: dict[str, Indicator] = field(default_factory=dict)
     sectors: dict[str, Sector] = field(default_factory=dict)
     dates: dict[str, DateStatement] = field(default_factory=dict)
+    classifications: dict[str, Classification] = field(default_factory=dict)
 
     def summary(self) -> str:
         mentions = sum(len(a.mentions) for a in self.actors.values())
@@ -169,5 +191,7 @@ class Annotations:
             yield fig.span
         for date in self.dates.values():
             yield date.span
+        for cls in self.classifications.values():
+            yield cls.span
         for rel in self.relations.values():
             yield rel.span
