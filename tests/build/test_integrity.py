@@ -9,16 +9,18 @@ the build refuses to write a dataset that breaks one.
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 from rdflib import Dataset, Graph, Namespace
 
 from publish.build.integrity import check_integrity
-from publish.build.pipeline import BuildResult
+from publish.build.pipeline import BuildResult, build
 from publish.build.skos_integrity import SKOS_DIR, check_skos, load_checks
+from publish.errors import ShaclViolation
 from publish.layout import TRIG
-from tests.conftest import ROOT
+from tests.conftest import ROOT, project_settings
 
 SKOS_FIXTURES = ROOT / "tests" / "fixtures" / "skos"
 QB_FIXTURES = ROOT / "tests" / "fixtures" / "qb"
@@ -100,3 +102,35 @@ def test_the_published_dataset_passes_the_integrity_stage(built: BuildResult) ->
     report = check_integrity(built.out / TRIG, SHAPES)
     assert report.problems == ()
     assert "holds" in report.headline()
+
+
+def test_a_broken_cube_stops_the_build_and_writes_nothing(tmp_path: Path) -> None:
+    """The same figure twice (same area, indicator, measured thing and place) breaks IC-12: the
+    build fails like a SHACL violation, names the constraint and both observations, and
+    publishes nothing."""
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    path = data / "annotations" / "foedevarer.yaml"
+    text = path.read_text(encoding="utf-8")
+    twice = text.replace("\nsectors:\n", """
+  - id: foedevareeksport-danmark-igen
+    area: foedevarer
+    indicator: export
+    quote: "den samlede danske fødevareeksport på 152 mia. kr."
+    expression: "152 mia. kr."
+    measured: foedevareerhvervet
+    scope: danmark
+    label: {da: Samme tal igen, en: The same figure again}
+
+sectors:
+""", 1)
+    assert twice != text
+    path.write_text(twice, encoding="utf-8")
+    out = tmp_path / "dist"
+    with pytest.raises(ShaclViolation) as info:
+        build(project_settings(dist_dir=out, data_dir=data))
+    message = str(info.value)
+    assert "Data Cube IC-12. No duplicate observations" in message
+    assert "id/figure/foedevareeksport-danmark," in message
+    assert "id/figure/foedevareeksport-danmark-igen" in message
+    assert not out.exists()
