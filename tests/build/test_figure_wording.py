@@ -99,3 +99,15 @@ def test_every_date_parses_back_from_its_words() -> None:
         q = parse_quantity(date.expression.text)
         years = (q.low, q.high) if q.low is not None else (q.value, None)
         assert (date.start, date.end) == (years[0], years[1]), date.id
+
+
+def test_overstige_is_the_qualifier_over_and_a_percentage_becomes_a_ratio() -> None:
+    """*forventes snart at overstige 100 mia. kr.*: over 100 000 000 000 DKK (§A4); a share
+    written "Ca. 80 %" is the ratio 0.8, a range in per cent keeps its bounds as ratios."""
+    q = parse_quantity("overstige 100 mia. kr.")
+    assert (q.value, q.unit, q.qualifier) == (Decimal(100_000_000_000), "DKK", "over")
+    r = as_ratio(parse_quantity("Ca. 80 %"))
+    assert (str(r.value), r.unit, r.qualifier) == ("0.8", "ratio", "ca.")
+    b = as_ratio(parse_quantity("10-15 pct."))
+    assert (str(b.low), str(b.high), b.unit) == ("0.1", "0.15", "ratio")
+    assert as_ratio(parse_quantity("ca. 5 mia. kr.")) == parse_quantity("ca. 5 mia. kr.")
