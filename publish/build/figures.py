@@ -13,12 +13,16 @@ The annex is an official Danish text, so it follows Danish conventions, not Engl
 * Scale words multiply: "mia."/"milliard(er)" 10^9, "mio."/"million(er)" 10^6, "tusind(e)" 10^3.
   A scale without "kr." ("15 milliarder") is a plain count: the caller knows it is money.
 * "kr."/"kr"/"kroner" make the unit "DKK"; "%"/"pct."/"procent" make it "percent" with the value as
-  written (80 % is 80, not 0.8); "år" after a number makes it "years".
+  written (80 % is 80, not 0.8; `as_ratio` turns it into 0.8 for an indicator whose unit is a
+  ratio); "år" after a number makes it "years".
+* The qualifier is the word before the number ("ca.", "godt", …); the verb "overstige" (exceed)
+  is the qualifier "over".
 * Fractions ("3/4", "halvdelen", "to tredjedele") are ratios. A ratio's value is rounded to
   RATIO_PLACES (6) decimal places with ROUND_HALF_EVEN, since 2/3 has no finite decimal form;
   ratios that do have one within six places ("3/4" -> 0.75) are therefore exact.
 * A range ("10-15 pct.", "10 – 15 pct.") keeps its bounds in `low`/`high` and its midpoint as
-  `value`, so that a range can be used wherever a single figure is expected. The bounds must
+  `value`, so that a range can be used wherever a single figure is expected; the build publishes
+  only the bounds (vl:lowerBound, vl:upperBound), never the midpoint (issue #15). The bounds must
   be increasing. "2015-18" is the Danish shorthand for the years 2015 to 2018: when a bare range
   runs from a four-digit number to a two-digit one, the second takes the century of the first
   (low 2015, high 2018, value 2016.5). The result must still be increasing, so "2015-12" is
