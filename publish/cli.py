@@ -306,16 +306,23 @@ def validate(dist: Path | None, data: Path | None, report: Path | None, engine: 
     """Validate a built dataset against shapes/; print every result, exit ≠ 0 on a violation.
 
     Never writes into the built folder: its files stay the ones SHA256SUMS names."""
+    from publish.build.integrity import check_integrity
     from publish.build.validate import validate_dist, write_report
     from publish.errors import ShaclViolation
+    from publish.layout import TRIG
 
     settings = load_settings({"dist_dir": _deprecated(dist, data, "--data")})
     result = validate_dist(settings.dist_dir, settings, engine=engine)
     if report is not None:
         write_report(result, report, settings.dist_dir)
     click.echo(result.summary())
+    integrity = check_integrity(settings.dist_dir / TRIG, settings.shapes_dir)
+    click.echo(integrity.summary())
     if result.violations:
         raise ShaclViolation(f"{len(result.violations)} SHACL violations in {settings.dist_dir}")
+    if integrity.problems:
+        raise ShaclViolation(f"{len(integrity.problems)} integrity problems (Data Cube, refArea, "
+                             f"SKOS) in {settings.dist_dir}")
 
 
 @main.group()

@@ -13,12 +13,16 @@ The annex is an official Danish text, so it follows Danish conventions, not Engl
 * Scale words multiply: "mia."/"milliard(er)" 10^9, "mio."/"million(er)" 10^6, "tusind(e)" 10^3.
   A scale without "kr." ("15 milliarder") is a plain count: the caller knows it is money.
 * "kr."/"kr"/"kroner" make the unit "DKK"; "%"/"pct."/"procent" make it "percent" with the value as
-  written (80 % is 80, not 0.8); "år" after a number makes it "years".
+  written (80 % is 80, not 0.8; `as_ratio` turns it into 0.8 for an indicator whose unit is a
+  ratio); "år" after a number makes it "years".
+* The qualifier is the word before the number ("ca.", "godt", …); the verb "overstige" (exceed)
+  is the qualifier "over".
 * Fractions ("3/4", "halvdelen", "to tredjedele") are ratios. A ratio's value is rounded to
   RATIO_PLACES (6) decimal places with ROUND_HALF_EVEN, since 2/3 has no finite decimal form;
   ratios that do have one within six places ("3/4" -> 0.75) are therefore exact.
 * A range ("10-15 pct.", "10 – 15 pct.") keeps its bounds in `low`/`high` and its midpoint as
-  `value`, so that a range can be used wherever a single figure is expected. The bounds must
+  `value`, so that a range can be used wherever a single figure is expected; the build publishes
+  only the bounds (vl:lowerBound, vl:upperBound), never the midpoint (issue #15). The bounds must
   be increasing. "2015-18" is the Danish shorthand for the years 2015 to 2018: when a bare range
   runs from a four-digit number to a two-digit one, the second takes the century of the first
   (low 2015, high 2018, value 2016.5). The result must still be increasing, so "2015-12" is
@@ -45,15 +49,18 @@ from fractions import Fraction
 
 from publish.errors import FigureError
 
-__all__ = ["RATIO_PLACES", "Quantity", "parse_quantity"]
+__all__ = ["RATIO_PLACES", "Quantity", "as_ratio", "parse_quantity"]
 
 RATIO_PLACES = 6
 """Decimal places a ratio's value is rounded to (ROUND_HALF_EVEN): 2/3 -> 0.666667."""
 
 # Longest first, so that "godt og vel" wins over "godt". Normalised spelling is the key.
 _QUALIFIER = re.compile(
-    r"(?P<q>godt og vel|mere end|op til|omkring|mindst|godt|knap|over|ca\.) ", re.IGNORECASE
+    r"(?P<q>godt og vel|mere end|overstige|op til|omkring|mindst|godt|knap|over|ca\.) ",
+    re.IGNORECASE,
 )
+#: qualifier words that mean the same as another: the verb "overstige" (exceed) is "over"
+_QUALIFIER_SAME = {"overstige": "over"}
 
 # A word ends where the next character is not a letter ("år" must not match "årlige").
 _END = r"(?![^\W\d_])"
@@ -141,6 +148,7 @@ def parse_quantity(text: str) -> Quantity:
     qualifier = None
     if m := _QUALIFIER.match(s):
         qualifier = m["q"].lower()
+        qualifier = _QUALIFIER_SAME.get(qualifier, qualifier)
         pos = m.end()
 
     ratio = _match_fraction(text, s, pos)
@@ -193,6 +201,24 @@ def parse_quantity(text: str) -> Quantity:
         low=_exact_decimal(low),
         high=_exact_decimal(high),
     )
+
+
+def as_ratio(q: Quantity) -> Quantity:
+    """A percentage as the ratio it states ("Ca. 80 %" -> 0.8, "10-15 pct." -> 0.1 … 0.15).
+
+    One unit per indicator: a share is a ratio even where the annex writes "%" (issue #15).
+    Exact: the value is divided by 100 in Fraction arithmetic. Anything but a percentage is
+    returned unchanged.
+    """
+    if q.unit != "percent":
+        return q
+
+    def ratio(d: Decimal | None) -> Decimal | None:
+        return None if d is None else _exact_decimal(Fraction(d) / 100)
+
+    value = ratio(q.value)
+    assert value is not None
+    return Quantity(q.text, value, "ratio", q.qualifier, ratio(q.low), ratio(q.high))
 
 
 def _match_fraction(text: str, s: str, pos: int) -> Fraction | None:

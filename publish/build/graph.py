@@ -26,7 +26,15 @@ import yaml
 from rdflib import Dataset, Graph, Literal, URIRef
 
 from publish import __version__
-from publish.build.annotations import Annotations, Figure, Relation, Span, Statement
+from publish.build.annotations import (
+    Annotations,
+    Classification,
+    DateStatement,
+    Figure,
+    Relation,
+    Span,
+    Statement,
+)
 from publish.build.catalog import DCAT_VERSION, read_catalog_yaml
 from publish.build.source import Document, Segment
 from publish.config import Settings
@@ -322,7 +330,8 @@ class _Builder:
             _da_en(g, node, a.label, SKOS.prefLabel, RDFS.label)
             _da_en(g, node, a.description, DCTERMS.description)
             for name in sorted(set(a.names) - set(a.label.values())):
-                g.add((node, SKOS.altLabel, Literal(name)))
+                # a surface form of the Danish text, so Danish (§A6)
+                g.add((node, SKOS.altLabel, Literal(name, lang="da")))
             if a.kind == "region":
                 nuts = {"region-nordjylland": "DK05", "region-midtjylland": "DK04",
                         "region-syddanmark": "DK03"}.get(a.id)
@@ -361,6 +370,7 @@ class _Builder:
                 g.add((node, RDF.type, cls))
                 g.add((node, RDF.type, SKOS.Concept))
                 g.add((node, SKOS.inScheme, self.u.id("scheme", scheme)))
+                g.add((node, SKOS.topConceptOf, self.u.id("scheme", scheme)))  # a flat list
                 g.add((node, self.vl.businessArea, self.area(st.area)))
                 _da_en(g, node, st.label, SKOS.prefLabel, RDFS.label)
                 _da_en(g, node, st.description, SKOS.definition)
@@ -368,51 +378,184 @@ class _Builder:
                 self.support(node, st.span, kind, st.id, OA.describing)
                 self.curated(node, st.origin.path, st.origin.line)
 
+    #: the figures' data sets (§A4): every observation has every dimension of its structure
+    #: (IC-11), so figures about a place, dated ones, ranges and figures about an actor or
+    #: programme (no place) each have their own. slug -> (structure, da, en)
+    FIGURE_DATASETS = {
+        "figures-places": ("figuresStructure", "Bilagets tal om et sted",
+                           "The annex's figures about a place"),
+        "figures-places-dated": ("datedFiguresStructure",
+                                 "Bilagets tal om et sted i et bestemt år",
+                                 "The annex's figures about a place in a given year"),
+        "figures-ranges": ("rangeFiguresStructure", "Bilagets tal givet som et interval",
+                           "The annex's figures given as a range"),
+        "figures-actors": ("actorFiguresStructure",
+                           "Bilagets tal om en aktør eller et program",
+                           "The annex's figures about an actor or programme"),
+    }
+
+    def figure_dataset(self, fig: Figure) -> str:
+        """Which data set (and so which structure) a figure belongs to."""
+        if fig.low is not None:
+            if fig.year is not None or not fig.scope:
+                raise BuildError(f"figure {fig.id}: a range needs a place and no year (no "
+                                 "structure has both a period and bounds)")
+            return "figures-ranges"
+        if not fig.scope:
+            if fig.year is not None:
+                raise BuildError(f"figure {fig.id}: a year needs a place (refArea)")
+            return "figures-actors"
+        return "figures-places-dated" if fig.year is not None else "figures-places"
+
     def figures(self) -> None:
         g = self.data
-        dataset = self.u.id("dataset", "figures")
-        g.add((dataset, RDF.type, QB.DataSet))
-        g.add((dataset, QB.structure, self.vl.figuresStructure))
-        _da_en(g, dataset, {"da": "Bilagets tal", "en": "The annex's figures"},
+        umbrella = self.u.id("dataset", "figures")
+        g.add((umbrella, RDF.type, VOID.Dataset))
+        _da_en(g, umbrella, {"da": "Bilagets tal", "en": "The annex's figures"},
                RDFS.label, DCTERMS.title)
+        for slug, (structure, da, en) in self.FIGURE_DATASETS.items():
+            dataset = self.u.id("dataset", slug)
+            g.add((dataset, RDF.type, QB.DataSet))
+            g.add((dataset, QB.structure, self.vl[structure]))
+            g.add((umbrella, VOID.subset, dataset))
+            _da_en(g, dataset, {"da": da, "en": en}, RDFS.label, DCTERMS.title)
+        indicators = self.u.id("scheme", "indicators")
         for ind in self.ann.indicators.values():
             node = self.u.id("indicator", ind.id)
             g.add((node, RDF.type, self.vl.Indicator))
             g.add((node, RDF.type, SKOS.Concept))
-            g.add((node, SKOS.inScheme, self.u.id("scheme", "indicators")))
+            g.add((node, SKOS.inScheme, indicators))
+            g.add((node, SKOS.topConceptOf, indicators))
+            if ind.unit is not None:
+                g.add((node, SDMX_ATT.unitMeasure, self.unit(ind.unit)))
             _da_en(g, node, ind.label, SKOS.prefLabel, RDFS.label)
             _da_en(g, node, ind.description, SKOS.definition)
             self.curated(node, ind.origin.path, ind.origin.line)
+        self.measured_things()
         for fig in self.ann.figures.values():
-            self.figure(dataset, fig)
+            self.figure(fig)
 
-    def figure(self, dataset: URIRef, fig: Figure) -> None:
+    def unit(self, unit: str) -> URIRef:
+        return self.u.id("unit", "dkk" if unit == "DKK" else unit)
+
+    def measured_thing(self, ident: str) -> URIRef:
+        return self.u.id("measured-thing", ident)
+
+    def measured_things(self) -> None:
+        """The code list of what figures measure: the sectors, and the actors and programmes
+        figures are about (each a concept whose foaf:focus is the actor)."""
+        g = self.data
+        scheme = self.u.id("scheme", "measured-things")
+        for ident in sorted({f.measured for f in self.ann.figures.values()}):
+            node = self.measured_thing(ident)
+            g.add((node, RDF.type, SKOS.Concept))
+            g.add((node, SKOS.inScheme, scheme))
+            g.add((node, SKOS.topConceptOf, scheme))
+            if ident in self.ann.sectors:
+                sector = self.ann.sectors[ident]
+                _da_en(g, node, sector.label, SKOS.prefLabel, RDFS.label)
+                _da_en(g, node, sector.description, SKOS.definition)
+                self.curated(node, sector.origin.path, sector.origin.line)
+            else:
+                actor = self.ann.actors[ident]
+                _da_en(g, node, actor.label, SKOS.prefLabel, RDFS.label)
+                g.add((node, FOAF.focus, self.actor(ident)))
+
+    def figure(self, fig: Figure) -> None:
         g = self.data
         node = self.u.id("figure", fig.id)
         g.add((node, RDF.type, QB.Observation))
-        g.add((node, QB.dataSet, dataset))
+        g.add((node, QB.dataSet, self.u.id("dataset", self.figure_dataset(fig))))
         g.add((node, self.vl.businessArea, self.area(fig.area)))
         g.add((node, self.vl.indicator, self.u.id("indicator", fig.indicator)))
-        g.add((node, SDMX_MEA.obsValue, Literal(fig.value, datatype=XSD.decimal)))
-        unit = "dkk" if fig.unit == "DKK" else fig.unit
-        g.add((node, SDMX_ATT.unitMeasure, self.u.id("unit", unit)))
+        g.add((node, self.vl.measuredThing, self.measured_thing(fig.measured)))
+        if fig.low is not None and fig.high is not None:
+            # a range keeps its bounds and has no value: never an invented midpoint (§A4)
+            g.add((node, self.vl.lowerBound, Literal(fig.low, datatype=XSD.decimal)))
+            g.add((node, self.vl.upperBound, Literal(fig.high, datatype=XSD.decimal)))
+        else:
+            g.add((node, SDMX_MEA.obsValue, Literal(fig.value, datatype=XSD.decimal)))
+        g.add((node, SDMX_ATT.unitMeasure, self.unit(fig.unit)))
         if fig.qualifier:
             g.add((node, self.vl.qualifier,
                    self.u.id("qualifier", QUALIFIER_SLUGS[fig.qualifier])))
-        if fig.low is not None and fig.high is not None:
-            g.add((node, SCHEMA.minValue, Literal(fig.low, datatype=XSD.decimal)))
-            g.add((node, SCHEMA.maxValue, Literal(fig.high, datatype=XSD.decimal)))
+        if fig.status:
+            g.add((node, SDMX_ATT.obsStatus, self.u.id("observation-status", fig.status)))
         if fig.year is not None:
             g.add((node, SDMX_DIM.refPeriod, Literal(str(fig.year), datatype=XSD.gYear)))
         if fig.scope:
             g.add((node, SDMX_DIM.refArea, self.actor(fig.scope)))
         if fig.subject:
             g.add((node, DCTERMS.subject, self.actor(fig.subject)))
+        for source in fig.sources:
+            g.add((node, DCTERMS.source, self.actor(source)))
         g.add((node, self.vl.expression, Literal(fig.expression.text, lang="da")))
         _da_en(g, node, fig.label, SKOS.prefLabel, RDFS.label)
         _da_en(g, node, fig.description, DCTERMS.description)
         self.support(node, fig.span, "figure", fig.id, OA.describing)
         self.curated(node, fig.origin.path, fig.origin.line)
+
+    #: the property each kind of date is published with (§A4), as xsd:gYear
+    DATE_PROPERTIES = {
+        "founded": (SCHEMA.foundingDate,), "issued": (DCTERMS.issued,),
+        "started": (PROV.startedAtTime,), "period": (PROV.startedAtTime, PROV.endedAtTime),
+    }
+
+    def dates(self) -> None:
+        """Years of founding, starting, publishing and periods: on the thing they date."""
+        for date in self.ann.dates.values():
+            self.date(date)
+
+    def date(self, date: DateStatement) -> None:
+        g = self.data
+        if date.activity:
+            # the annex dates something the actors do (FFI's offer to the three regions), not
+            # the actors: that activity gets a resource of its own
+            node = self.u.id("activity", date.id)
+            g.add((node, RDF.type, PROV.Activity))
+            for agent in date.subjects:
+                g.add((node, PROV.wasAssociatedWith, self.actor(agent)))
+            _da_en(g, node, date.label, SKOS.prefLabel, RDFS.label)
+            self.curated(node, date.origin.path, date.origin.line)
+        else:
+            node = self.actor(date.subjects[0])
+        years = [date.start] if date.end is None else [date.start, date.end]
+        for prop, year in zip(self.DATE_PROPERTIES[date.property], years, strict=True):
+            g.add((node, prop, Literal(str(year), datatype=XSD.gYear)))
+        self.support(node, date.span, "date", date.id, OA.describing)
+
+    def classifications(self) -> None:
+        """A work's classification (*tre kategorier: Followers, early adopters og innovators*):
+        a concept scheme with one top concept per category, not a figure (§A4)."""
+        for cls in self.ann.classifications.values():
+            self.classification(cls)
+
+    def classification(self, cls: Classification) -> None:
+        g = self.data
+        scheme = self.u.id("scheme", cls.id)
+        g.add((scheme, RDF.type, SKOS.ConceptScheme))
+        _da_en(g, scheme, cls.label, SKOS.prefLabel, RDFS.label)
+        _da_en(g, scheme, cls.description, SKOS.definition)
+        g.add((scheme, DCTERMS.source, self.actor(cls.work)))
+        self.support(scheme, cls.span, "classification", cls.id, OA.describing)
+        self.curated(scheme, cls.origin.path, cls.origin.line)
+        for cat in cls.categories:
+            node = self.u.id("category", f"{cls.id}-{cat.id}")
+            g.add((node, RDF.type, SKOS.Concept))
+            g.add((node, SKOS.inScheme, scheme))
+            g.add((node, SKOS.topConceptOf, scheme))
+            _da_en(g, node, cat.label, SKOS.prefLabel, RDFS.label)
+            if cat.name not in cat.label.values():
+                g.add((node, SKOS.altLabel, Literal(cat.name, lang="da")))
+
+    def top_concepts(self) -> None:
+        """SKOS top concepts both ways: skos:hasTopConcept for every skos:topConceptOf (and the
+        reverse), in the graph that states it, so no scheme's top concepts are one-sided."""
+        for graph in (self.vocab, self.data):
+            for concept, scheme in list(graph.subject_objects(SKOS.topConceptOf)):
+                graph.add((scheme, SKOS.hasTopConcept, concept))
+            for scheme, concept in list(graph.subject_objects(SKOS.hasTopConcept)):
+                graph.add((concept, SKOS.topConceptOf, scheme))
 
     def relations(self) -> None:
         g = self.data
@@ -553,8 +696,11 @@ def build_dataset(doc: Document, ann: Annotations, settings: Settings,
     b.actors()
     b.statements()
     b.figures()
+    b.dates()
+    b.classifications()
     b.relations()
     b.links()
+    b.top_concepts()
     b.provenance(inputs)
     b.metadata()
     for prefix, ns in prefixes(DUMP_PREFIXES, settings.base_iri).items():

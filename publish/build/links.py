@@ -476,6 +476,10 @@ def _concept_labels(iri: URIRef, vocab: Vocabularies) -> Iterator[Triple]:
                     if not _publishable(str(value)):
                         continue
                     todo.append(value)
+                if prop == SKOS.prefLabel and isinstance(value, Literal) and not value.language:
+                    # Eurostat names the Danish NUTS regions in Danish without a tag; vestlod
+                    # tags every label (SKOS-5 of the gate)
+                    value = Literal(str(value), lang="da")
                 yield node, prop, value
 
 

@@ -1,5 +1,6 @@
 """`build(settings)`: catalog.yaml → source → annotations → graph (with links) → SHACL gate →
-dumps and catalog, all or nothing.
+integrity gate (Data Cube IC-1 … IC-21, places as refArea, SKOS) → dumps and catalog, all or
+nothing.
 
 The only orchestration module of the pipeline. It reads files, calls the pure modules and hands
 the dataset to `dumps`, which writes aside and swaps. A dataset that does not conform to the
@@ -29,7 +30,7 @@ from publish.build.annotations import (
 from publish.build.search_index import search_index
 from publish.build.source import Document, read_source, segment
 from publish.config import Settings
-from publish.errors import AnnotationErrors, SourceError
+from publish.errors import AnnotationErrors, ShaclViolation, SourceError
 from publish.layout import CATALOG, REPORT, SEARCH, SUMS, read_sums
 from publish.uris import Uris
 
@@ -197,12 +198,17 @@ def check_annotations(settings: Settings) -> str:
 def build(settings: Settings, log: Log = lambda _msg: None) -> BuildResult:
     """Build, validate and publish to `settings.dist_dir`; nothing is replaced on failure."""
     from publish.build.dumps import write_dumps
+    from publish.build.integrity import check_integrity
     from publish.build.validate import validate_dataset
 
     t0 = time.perf_counter()
     ready = prepare(settings, load_annotations, log)
     dataset, ann = ready.dataset, ready.ann
     report = validate_dataset(dataset, settings, log=log)
+    integrity = check_integrity(dataset, settings.shapes_dir)
+    log(integrity.headline())
+    if integrity.problems:
+        raise ShaclViolation(integrity.summary())
     index = search_index(((s, p, o) for s, p, o, _g in dataset.quads()), settings.base_iri)
     files = write_dumps(dataset, settings.dist_dir, extra={REPORT: report, SEARCH: index},
                         describe=ready.describe(settings), subsets=ready.subsets(settings))

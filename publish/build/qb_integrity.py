@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -51,13 +51,19 @@ Data = Graph | ox.Store | Path
 
 @dataclass(frozen=True)
 class Violation:
-    """An integrity constraint whose ASK query found at least one offending cube."""
+    """An integrity constraint whose ASK query found at least one offending cube.
+
+    ``offenders`` names resources the constraint's pattern matched (the ASK asked as a SELECT),
+    so a curator knows where to look; it is left out of equality, since the ASK is the verdict.
+    """
 
     ic: str
     title: str
+    offenders: tuple[str, ...] = field(default=(), compare=False)
 
     def __str__(self) -> str:
-        return f"{self.ic}. {self.title}"
+        where = f": {', '.join(self.offenders)}" if self.offenders else ""
+        return f"{self.ic}. {self.title}{where}"
 
 
 @dataclass(frozen=True)
@@ -180,13 +186,59 @@ def _instantiate(store: ox.Store, constraint: Constraint) -> Iterator[str]:
                 yield template.replace(TEMPLATE_SLOT, str(prop))
 
 
+#: IC-12's ASK wraps its pairs in an aggregate; asked as a SELECT it would name none, so the
+#: pairs of observations with equal dimension values are listed with this query instead
+_IC12_PAIRS = """
+SELECT ?obs1 ?obs2 WHERE {
+  {
+    SELECT ?obs1 ?obs2 (MIN(?equal) AS ?allEqual) WHERE {
+        ?obs1 qb:dataSet ?dataset .
+        ?obs2 qb:dataSet ?dataset .
+        FILTER (?obs1 != ?obs2)
+        ?dataset qb:structure/qb:component/qb:componentProperty ?dim .
+        ?dim a qb:DimensionProperty .
+        ?obs1 ?dim ?value1 .
+        ?obs2 ?dim ?value2 .
+        BIND( ?value1 = ?value2 AS ?equal)
+    } GROUP BY ?obs1 ?obs2
+  }
+  FILTER (?allEqual && STR(?obs1) < STR(?obs2))
+}"""
+_ASK = re.compile(r"^(\s*)ASK\b", re.M)
+#: how many offending resources a violation names at most
+MAX_OFFENDERS = 12
+#: vocabulary namespaces whose terms are never the offender a curator fixes
+_NOT_OFFENDERS = ("http://purl.org/linked-data/cube#", "http://www.w3.org/")
+
+
+def offenders(store: ox.Store, ic: str, ask: str) -> tuple[str, ...]:
+    """Resources the pattern of an ASK matched, for the message: the ASK asked as a SELECT."""
+    query = _IC12_PAIRS if ic == "IC-12" else _ASK.sub(r"\1SELECT *", ask, count=1)
+    result = store.query(_prologue() + query)
+    if not isinstance(result, ox.QuerySolutions):
+        return ()
+    names: list[str] = []
+    for row in result:
+        for term in row:
+            if (isinstance(term, ox.NamedNode) and not term.value.startswith(_NOT_OFFENDERS)
+                    and term.value not in names):
+                names.append(term.value)
+        if len(names) >= MAX_OFFENDERS:
+            break
+    return tuple(names[:MAX_OFFENDERS])
+
+
 def check_store(store: ox.Store, constraints: Iterable[Constraint]) -> list[Violation]:
     """The constraints violated in an already normalised ``store``, in IC order."""
-    return [
-        Violation(c.ic, c.title)
-        for c in constraints
-        if any(_ask(store, query) for query in _instantiate(store, c))
-    ]
+    out = []
+    for c in constraints:
+        failing = [q for q in _instantiate(store, c) if _ask(store, q)]
+        if failing:
+            named: list[str] = []
+            for query in failing:
+                named += [n for n in offenders(store, c.ic, query) if n not in named]
+            out.append(Violation(c.ic, c.title, tuple(named[:MAX_OFFENDERS])))
+    return out
 
 
 def check_cube(data: Data, folder: Path = QB_DIR) -> list[Violation]:

@@ -69,7 +69,8 @@ _COMMON = f"""
            ?x ?xp ?xo . FILTER(?xp IN (skos:prefLabel, rdfs:label, rdf:type)) }}
   UNION {{ ?x ?ip ?this . ?x a qb:Observation ; ?xp ?xo .
            FILTER(?xp IN (sdmx-measure:obsValue, sdmx-attribute:unitMeasure,
-                          <{{vl}}expression>, <{{vl}}qualifier>, sdmx-dimension:refPeriod)) }}
+                          <{{vl}}expression>, <{{vl}}qualifier>, sdmx-dimension:refPeriod,
+                          <{{vl}}lowerBound>, <{{vl}}upperBound>)) }}
   UNION {{ ?x ?ip ?this . ?x a qb:Observation ; sdmx-attribute:unitMeasure|<{{vl}}qualifier> ?u .
            ?u ?ulp ?ul . FILTER(?ulp IN (skos:prefLabel, rdfs:label, skos:notation)) }}
   UNION {{ ?ann oa:hasBody ?this ; ?ap ?ao .

@@ -228,7 +228,10 @@ def test_a_figure_is_parsed_from_its_expression(doc: Document, tmp_path: Path) -
             indicator: export
             quote: "den samlede danske fødevareeksport på 152 mia. kr."
             expression: "152 mia. kr."
+            measured: foedevarer
             label: {da: Fødevareeksport, en: Food exports}
+        sectors:
+          - {id: foedevarer, label: {da: Fødevareerhvervet, en: The food industry}}
         """)
     fig = load_annotations(doc, folder).figures["foedevareeksport"]
     assert (fig.value, fig.unit, fig.qualifier) == (152_000_000_000, "DKK", None)
@@ -245,7 +248,10 @@ def test_an_expression_outside_its_quote_is_an_error(doc: Document, tmp_path: Pa
             indicator: export
             quote: "den samlede danske fødevareeksport på 152 mia. kr."
             expression: "153 mia. kr."
+            measured: foedevarer
             label: {da: F, en: F}
+        sectors:
+          - {id: foedevarer, label: {da: Fødevareerhvervet, en: The food industry}}
         """)
     assert any(":8: [expression]" in p and "not in the quote" in p
                for p in errors_of(doc, folder))
@@ -261,3 +267,82 @@ def test_the_committed_annotations_check_clean(doc: Document) -> None:
     ann, problems = collect_annotations(doc, ROOT / "data" / "annotations")
     assert problems == []
     assert len(ann.actors) >= 100
+
+
+FIGURE_RULES = REGION + """\
+sectors:
+  - {id: foedevarer, label: {da: Fødevareerhvervet, en: The food industry}}
+indicators:
+  - {id: export, unit: DKK, label: {da: Eksport, en: Exports}}
+  - {id: share, unit: ratio, label: {da: Andel, en: Share}}
+figures:
+"""
+
+
+@pytest.mark.parametrize(
+    ("entry", "field", "message"),
+    [
+        # refArea is only for places (§A4): an organisation is what is measured, not where
+        ("""  - {id: f, area: foedevarer, indicator: export, measured: foedevarer,
+       scope: danish-food-cluster, quote: "den samlede danske fødevareeksport på 152 mia. kr.",
+       expression: "152 mia. kr.", label: {da: F, en: F}}
+""", "scope", "is not a place"),
+        ("""  - {id: f, area: foedevarer, indicator: export, measured: nothing,
+       quote: "den samlede danske fødevareeksport på 152 mia. kr.",
+       expression: "152 mia. kr.", label: {da: F, en: F}}
+""", "measured", "no sector or actor with id 'nothing'"),
+        # a status needs its word in the quote: a forecast says "forvent…"
+        ("""  - {id: f, area: foedevarer, indicator: export, measured: foedevarer, status: forecast,
+       quote: "den samlede danske fødevareeksport på 152 mia. kr.",
+       expression: "152 mia. kr.", label: {da: F, en: F}}
+""", "status", "needs one of"),
+        # one unit per indicator: exports are kroner, not persons
+        ("""  - {id: f, area: energiteknologi, indicator: export, measured: foedevarer,
+       quote: "omkring 15.000 ansatte på landsplan", expression: "omkring 15.000",
+       unit: persons, label: {da: F, en: F}}
+""", "unit", "one unit per indicator"),
+    ],
+)
+def test_the_data_cube_rules_of_a_figure_are_checked(
+    doc: Document, tmp_path: Path, entry: str, field: str, message: str
+) -> None:
+    folder = write(tmp_path, FIGURE_RULES + entry)
+    problems = errors_of(doc, folder)
+    assert any(f"[{field}]" in p and message in p for p in problems), problems
+
+
+def test_a_share_in_percent_is_published_as_a_ratio(doc: Document, tmp_path: Path) -> None:
+    folder = write(tmp_path, FIGURE_RULES.replace("sectors:", """\
+  - {id: vestdanmark, kind: place, type: place, names: [Vestdanmark], label: {da: V, en: W}}
+sectors:""") + """\
+  - {id: f, area: energiteknologi, indicator: share, measured: foedevarer, scope: vestdanmark,
+     quote: "Ca. 80 % af vindenergisektorens omsætning og beskæftigelse er placeret i Vestdanmark",
+     expression: "Ca. 80 %", label: {da: F, en: F}}
+""")
+    fig = load_annotations(doc, folder).figures["f"]
+    assert (str(fig.value), fig.unit, fig.qualifier) == ("0.8", "ratio", "ca.")
+
+
+def test_a_period_is_a_date_with_start_and_end_not_a_figure(
+    doc: Document, tmp_path: Path
+) -> None:
+    folder = write(tmp_path, """\
+        actors:
+          - {id: program, kind: initiative, type: programme, names: [],
+             quotes: ["et nationalt program for erhvervsfremme"], label: {da: P, en: P}}
+        dates:
+          - id: periode
+            property: period
+            subject: program
+            quote: "et nationalt program for erhvervsfremme i vindmøllesektoren 2015-18"
+            expression: "2015-18"
+          - id: ikke-en-periode
+            property: started
+            subject: program
+            quote: "et nationalt program for erhvervsfremme i vindmøllesektoren 2015-18"
+            expression: "2015-18"
+        """)
+    ann, problems = collect_annotations(doc, folder)
+    assert (ann.dates["periode"].start, ann.dates["periode"].end) == (2015, 2018)
+    assert any("[property]" in str(p) and "period" in str(p) for p in problems), problems
+    assert "ikke-en-periode" not in ann.dates

@@ -188,12 +188,17 @@ def test_ref_area_values_that_are_not_places_are_listed_with_what_they_are() -> 
     ]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "issue #15 step 2 is not done: the published figures break IC-4, IC-11 and IC-12 and "
-    "refArea holds organisations, programmes and reports"))
 def test_the_published_figures_are_a_well_formed_cube_with_places_as_ref_areas(
     built: BuildResult,
 ) -> None:
+    """Issue #15: before, the figures broke IC-4, IC-11 and IC-12 and refArea held
+    organisations, programmes and reports; now every constraint holds after normalisation and
+    the only refArea values are Danmark, Vestdanmark and the world."""
     dump = built.out / TRIG
     assert check_cube(dump) == []
     assert non_place_ref_areas(dump) == []
+    store = merged_store(dump)
+    areas = {row["a"].value.rsplit("/", 1)[-1] for row in store.query(
+        "SELECT DISTINCT ?a WHERE { ?o <http://purl.org/linked-data/sdmx/2009/dimension#refArea>"
+        " ?a }")}
+    assert areas == {"danmark", "vestdanmark", "verden"}

@@ -42,10 +42,14 @@ from publish.build.annotations.locator import Locator, clean
 from publish.build.annotations.model import (
     Actor,
     Annotations,
+    Category,
+    Classification,
+    DateStatement,
     Figure,
     Indicator,
     Origin,
     Relation,
+    Sector,
     Span,
     Statement,
 )
@@ -53,7 +57,8 @@ from publish.build.annotations.yamlreader import Lined, parse_yaml
 
 __all__ = [
     "ACTOR_TYPES", "AREAS", "CONTEXT", "COUNT_UNITS", "KINDS", "LANGS", "RELATION_TYPES",
-    "SECTIONS", "SLUG", "Actor", "Annotations", "Figure", "Indicator", "Lined", "Locator",
-    "Origin", "Relation", "Span", "Statement", "annotation_files", "clean",
-    "collect_annotations", "coverage", "load_annotations", "load_ignore", "parse_yaml",
+    "SECTIONS", "SLUG", "Actor", "Annotations", "Category", "Classification", "DateStatement",
+    "Figure", "Indicator", "Lined", "Locator", "Origin", "Relation", "Sector", "Span",
+    "Statement", "annotation_files", "clean", "collect_annotations", "coverage",
+    "load_annotations", "load_ignore", "parse_yaml",
 ]

@@ -30,8 +30,13 @@ RELATION_TYPES = (
 )
 COUNT_UNITS = (
     "persons", "full-time-employees", "jobs", "companies", "members", "products", "years",
-    "calendar-year", "DKK", "categories", "partnerships", "countries",
+    "calendar-year", "DKK", "categories", "partnerships", "countries", "products-and-services",
 )
+#: what a figure's number is, if not a measurement of the present (§A4): *forventes* is a
+#: forecast, *har som mål* a target; each needs its word in the quote
+STATUSES = {"forecast": ("forvent",), "target": ("mål",)}
+#: what a date says about the thing it dates (§A4), and the words that may state it
+DATE_PROPERTIES = ("founded", "started", "issued", "period")
 LANGS = ("da", "en")
 CONTEXT = 32  # characters of prefix/suffix in a TextQuoteSelector
 
@@ -43,8 +48,17 @@ SECTIONS: dict[str, tuple[set[str], set[str]]] = {
     ),
     "strength_positions": ({"id", "area", "label", "quote"}, {"occurrence", "description", "note"}),
     "figures": (
-        {"id", "area", "indicator", "quote", "expression", "label"},
-        {"occurrence", "scope", "subject", "year", "unit", "description", "note"},
+        {"id", "area", "indicator", "quote", "expression", "label", "measured"},
+        {"occurrence", "scope", "subject", "year", "unit", "status", "sources", "description",
+         "note"},
+    ),
+    "sectors": ({"id", "label"}, {"description", "note"}),
+    "classifications": (
+        {"id", "work", "quote", "label", "categories"}, {"occurrence", "description", "note"},
+    ),
+    "dates": (
+        {"id", "property", "quote", "expression"},
+        {"occurrence", "subject", "activity", "label", "note"},
     ),
     "relations": (
         {"id", "subject", "relation", "object", "quote"},
@@ -55,5 +69,5 @@ SECTIONS: dict[str, tuple[set[str], set[str]]] = {
                                 {"occurrence", "description", "note"}),
     "challenges": ({"id", "area", "quote", "label"}, {"occurrence", "description", "note"}),
     "focus_areas": ({"id", "area", "quote", "label"}, {"occurrence", "description", "note"}),
-    "indicators": ({"id", "label"}, {"description", "note"}),
+    "indicators": ({"id", "label"}, {"unit", "description", "note"}),
 }

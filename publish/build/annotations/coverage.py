@@ -32,6 +32,8 @@ def coverage(doc: Document, ann: Annotations, ignore: dict[str, str]) -> list[st
     ]
     for fig in ann.figures.values():
         covered.append((fig.expression.norm_start, fig.expression.norm_end))
+    for date in ann.dates.values():  # a year is a date on what it dates, not a figure (§A4)
+        covered.append((date.expression.norm_start, date.expression.norm_end))
     # a year recorded on a figure or relation covers that year inside its quote
     dated = [(f.span, f.year) for f in ann.figures.values()]
     dated += [(r.span, r.year) for r in ann.relations.values()]

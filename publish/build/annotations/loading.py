@@ -16,20 +16,26 @@ from publish.build.annotations.codelists import (
     ACTOR_TYPES,
     AREAS,
     COUNT_UNITS,
+    DATE_PROPERTIES,
     KINDS,
     LANGS,
     RELATION_TYPES,
     SECTIONS,
     SLUG,
+    STATUSES,
 )
 from publish.build.annotations.locator import Locator, clean
 from publish.build.annotations.model import (
     Actor,
     Annotations,
+    Category,
+    Classification,
+    DateStatement,
     Figure,
     Indicator,
     Origin,
     Relation,
+    Sector,
     Span,
     Statement,
 )
@@ -187,7 +193,16 @@ def collect_annotations(
         return span
 
     for reader, entry in raw["indicators"]:
+        unit = entry.get("unit")
+        if unit is not None and unit not in (*COUNT_UNITS, "ratio", "percent"):
+            reader.error(entry, "unit", f"{unit!r} is not a unit")
         ann.indicators[entry["id"]] = Indicator(
+            entry["id"], reader.labels(entry, "label"), Origin(reader.path, entry.line),
+            reader.labels(entry, "description", required=False),
+            None if unit is None else str(unit),
+        )
+    for reader, entry in raw["sectors"]:
+        ann.sectors[entry["id"]] = Sector(
             entry["id"], reader.labels(entry, "label"), Origin(reader.path, entry.line),
             reader.labels(entry, "description", required=False),
         )
@@ -268,6 +283,34 @@ def collect_annotations(
                 )
 
     _load_figures(raw["figures"], ann, locator, quote_span)
+    _load_dates(raw["dates"], ann, locator, quote_span)
+    for reader, entry in raw["classifications"]:
+        span = quote_span(reader, entry)
+        work = str(entry.get("work"))
+        if work not in ann.actors:
+            reader.error(entry, "work", f"no actor with id {work!r}")
+        categories = []
+        for item in entry.get("categories") or []:
+            if not isinstance(item, dict) or not SLUG.match(str(item.get("id", ""))) or not (
+                    isinstance(item.get("name"), str)):
+                reader.error(entry, "categories", "each category needs an id (a slug) and a name")
+                continue
+            if span is not None and item["name"] not in span.text:
+                reader.error(entry, "categories", f"{item['name']!r} is not in the quote")
+            label = item.get("label")
+            if not isinstance(label, dict) or not all(
+                    isinstance(label.get(lang), str) for lang in LANGS):
+                reader.error(entry, "categories", f"category {item['id']!r} needs a da and en "
+                             "label")
+                continue
+            categories.append(Category(str(item["id"]), str(item["name"]),
+                                       {lang: clean(label[lang]) for lang in LANGS}))
+        labels = reader.labels(entry, "label")
+        if span is not None:
+            ann.classifications[entry["id"]] = Classification(
+                entry["id"], work, labels, span, Origin(reader.path, entry.line), categories,
+                reader.labels(entry, "description", required=False),
+            )
 
     for reader, entry in raw["relations"]:
         span = quote_span(reader, entry)
@@ -339,7 +382,7 @@ def _check_parties_named(reader: _Reader, entry: Lined, span: Span, ann: Annotat
 def _load_figures(
     entries: list[tuple[_Reader, Lined]], ann: Annotations, locator: Locator, quote_span: Any
 ) -> None:
-    from publish.build.figures import parse_quantity
+    from publish.build.figures import as_ratio, parse_quantity
 
     for reader, entry in entries:
         span = quote_span(reader, entry)
@@ -361,6 +404,10 @@ def _load_figures(
             reader.error(entry, "expression", f"cannot parse {expression!r}: {exc}")
             continue
         unit = quantity.unit
+        ind = ann.indicators.get(indicator)
+        if ind is not None and ind.unit == "ratio":
+            quantity = as_ratio(quantity)  # one unit per indicator: a share is a ratio (§A4)
+            unit = quantity.unit
         given = entry.get("unit")
         if given is not None:
             if given not in COUNT_UNITS:
@@ -375,6 +422,30 @@ def _load_figures(
             ref = entry.get(key)
             if ref is not None and ref not in ann.actors:
                 reader.error(entry, key, f"no actor or place with id {ref!r}")
+        scope = entry.get("scope")
+        if scope in ann.actors and ann.actors[scope].kind != "place":
+            reader.error(entry, "scope", f"scope {scope!r} is not a place (kind "
+                         f"{ann.actors[scope].kind}); refArea is only for places (§A4): say "
+                         "what is measured with measured:")
+        measured = str(entry.get("measured"))
+        if measured in ann.sectors and measured in ann.actors:
+            reader.error(entry, "measured", f"{measured!r} is both a sector and an actor")
+        elif measured not in ann.sectors and measured not in ann.actors:
+            reader.error(entry, "measured", f"no sector or actor with id {measured!r}")
+        status = entry.get("status")
+        if status is not None:
+            if status not in STATUSES:
+                reader.error(entry, "status", f"{status!r} is not one of: {', '.join(STATUSES)}")
+            elif not any(word in span.text.lower() for word in STATUSES[str(status)]):
+                reader.error(entry, "status", f"status {status!r} needs one of "
+                             f"{STATUSES[str(status)]} in the quote")
+        sources = entry.get("sources") or []
+        if not isinstance(sources, list) or not all(s in ann.actors for s in sources):
+            reader.error(entry, "sources", "sources must be a list of actor ids")
+            sources = []
+        if ind is not None and ind.unit is not None and unit is not None and unit != ind.unit:
+            reader.error(entry, "unit", f"unit {unit!r} is not the unit of indicator "
+                         f"{indicator!r} ({ind.unit}); one unit per indicator (§A4)")
         ns = span.norm_start + where
         ann.figures[entry["id"]] = Figure(
             id=entry["id"],
@@ -389,17 +460,81 @@ def _load_figures(
             low=quantity.low,
             high=quantity.high,
             origin=Origin(reader.path, entry.line),
+            measured=measured,
             scope=entry.get("scope"),
             subject=entry.get("subject"),
             year=reader.year(entry),
+            status=None if status is None else str(status),
+            sources=[str(s) for s in sources],
             description=reader.labels(entry, "description", required=False),
+        )
+    units: dict[str, set[str]] = {}
+    for fig in ann.figures.values():
+        units.setdefault(fig.indicator, set()).add(fig.unit)
+    for reader, entry in entries:
+        loaded = ann.figures.get(entry["id"])
+        if loaded is not None and len(units[loaded.indicator]) > 1:
+            reader.error(entry, "indicator", f"indicator {loaded.indicator!r} has figures in "
+                         f"{sorted(units[loaded.indicator])}; one unit per indicator (§A4)")
+
+
+def _load_dates(
+    entries: list[tuple[_Reader, Lined]], ann: Annotations, locator: Locator, quote_span: Any
+) -> None:
+    """Years that say when something happened or holds: dates on things, never figures (§A4)."""
+    from publish.build.figures import parse_quantity
+
+    for reader, entry in entries:
+        span = quote_span(reader, entry)
+        prop = reader.choice(entry, "property", DATE_PROPERTIES)
+        subjects = entry.get("subject")
+        subjects = subjects if isinstance(subjects, list) else [subjects]
+        for ref in subjects:
+            if ref not in ann.actors:
+                reader.error(entry, "subject", f"no actor with id {ref!r}")
+        activity = entry.get("activity", False)
+        if not isinstance(activity, bool):
+            reader.error(entry, "activity", "activity must be true or false")
+            activity = False
+        if len(subjects) != 1 and not activity:
+            reader.error(entry, "subject", "a date without activity: dates exactly one actor")
+        labels = reader.labels(entry, "label", required=activity)
+        expression = clean(str(entry.get("expression", "")))
+        if span is None:
+            continue
+        where = span.text.find(expression) if expression else -1
+        if where < 0:
+            reader.error(entry, "expression", f"expression {expression!r} is not in the quote")
+            continue
+        try:
+            q = parse_quantity(expression)
+        except FigureError as exc:
+            reader.error(entry, "expression", f"cannot parse {expression!r}: {exc}")
+            continue
+        years = (q.low, q.high) if q.low is not None else (q.value, None)
+        if q.unit is not None or q.qualifier is not None or not all(
+                y is None or (y == int(y) and 1900 <= y <= 2100) for y in years):
+            reader.error(entry, "expression", f"{expression!r} is not a year or a period")
+            continue
+        if (prop == "period") != (years[1] is not None):
+            reader.error(entry, "property", "a period (2015-18) is property: period, and only "
+                         "a period is")
+            continue
+        ns = span.norm_start + where
+        ann.dates[entry["id"]] = DateStatement(
+            id=entry["id"], property=prop, span=span,
+            expression=locator.span(ns, ns + len(expression)),
+            start=int(years[0]), end=None if years[1] is None else int(years[1]),
+            subjects=[str(s) for s in subjects], origin=Origin(reader.path, entry.line),
+            activity=activity, label=labels,
         )
 
 
 def _sorted(ann: Annotations) -> Annotations:
     """Order every table by id, so the graph is built the same way whatever the file order."""
     for name in ("actors", "strength_positions", "resources", "regional_business_areas",
-                 "challenges", "focus_areas", "figures", "relations", "indicators"):
+                 "challenges", "focus_areas", "figures", "relations", "indicators", "sectors",
+                 "dates", "classifications"):
         table = getattr(ann, name)
         setattr(ann, name, dict(sorted(table.items())))
     return ann

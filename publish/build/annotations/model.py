@@ -79,10 +79,64 @@ class Figure:
     low: Decimal | None
     high: Decimal | None
     origin: Origin
-    scope: str | None = None
+    measured: str = ""  # a sector id or an actor id: what the figure measures (§A4)
+    scope: str | None = None  # a place: sdmx-dimension:refArea
     subject: str | None = None
     year: int | None = None
+    status: str | None = None  # "forecast" | "target" | None (a measurement)
+    sources: list[str] = field(default_factory=list)  # actor ids: dcterms:source
     description: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Sector:
+    """A sector or population a figure measures (*vindenergisektoren*, *fødevareerhvervet*)."""
+
+    id: str
+    label: dict[str, str]
+    origin: Origin
+    description: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Category:
+    id: str
+    name: str  # the word of the annex, inside the classification's quote
+    label: dict[str, str]
+
+
+@dataclass
+class Classification:
+    """A classification a work makes (*inddeler … i tre kategorier: …*): not a measurement (§A4)
+    but a concept scheme, one concept per category the annex names."""
+
+    id: str
+    work: str
+    label: dict[str, str]
+    span: Span
+    origin: Origin
+    categories: list[Category] = field(default_factory=list)
+    description: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class DateStatement:
+    """A year the annex gives for when something happened or holds (§A4): never a figure.
+
+    On an actor (`subjects` one id) or, with `activity`, on an activity this entry names whose
+    agents are `subjects` (*FFI … har siden 2015 været et tilbud til …*).
+    """
+
+    id: str
+    property: str  # "founded" | "started" | "issued" | "period"
+    span: Span
+    expression: Span
+    start: int
+    end: int | None  # only for a period
+    subjects: list[str]
+    origin: Origin
+    activity: bool = False
+    label: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -103,6 +157,7 @@ class Indicator:
     label: dict[str, str]
     origin: Origin
     description: dict[str, str] = field(default_factory=dict)
+    unit: str | None = None  # the one unit of its figures; a "%" is published as a ratio
 
 
 @dataclass
@@ -116,6 +171,9 @@ class Annotations:
     figures: dict[str, Figure] = field(default_factory=dict)
     relations: dict[str, Relation] = field(default_factory=dict)
     indicators: dict[str, Indicator] = field(default_factory=dict)
+    sectors: dict[str, Sector] = field(default_factory=dict)
+    dates: dict[str, DateStatement] = field(default_factory=dict)
+    classifications: dict[str, Classification] = field(default_factory=dict)
 
     def summary(self) -> str:
         mentions = sum(len(a.mentions) for a in self.actors.values())
@@ -125,7 +183,8 @@ class Annotations:
             f"{len(self.regional_business_areas)} regional business areas, "
             f"{len(self.figures)} figures, "
             f"{len(self.relations)} relations, {len(self.challenges)} challenges, "
-            f"{len(self.focus_areas)} focus areas, {len(self.indicators)} indicators"
+            f"{len(self.focus_areas)} focus areas, {len(self.indicators)} indicators, "
+            f"{len(self.sectors)} sectors, {len(self.dates)} dates"
         )
 
     def all_spans(self) -> Iterable[Span]:
@@ -137,5 +196,9 @@ class Annotations:
                 yield st.span
         for fig in self.figures.values():
             yield fig.span
+        for date in self.dates.values():
+            yield date.span
+        for cls in self.classifications.values():
+            yield cls.span
         for rel in self.relations.values():
             yield rel.span

@@ -55,10 +55,17 @@ def figure_row(links: Linker, desc: Description, fig: str, lang: str) -> dict[st
     unit = desc.first(fig, SDMX_ATTR + "unitMeasure")
     qualifier = desc.first(fig, links.vl + "qualifier")
     is_year = bool(unit and is_calendar_year(unit))
+    shown = format_number(value, lang, grouping=not is_year) if value is not None else ""
+    low, high = desc.first(fig, links.vl + "lowerBound"), desc.first(fig, links.vl + "upperBound")
+    if value is None and low is not None and high is not None:
+        try:  # a range has its bounds and no value (issue #15): shown, never drawn as one bar
+            shown = f"{format_number(Decimal(low), lang)}–{format_number(Decimal(high), lang)}"
+        except InvalidOperation:
+            pass
     return {
         "link": links.link(desc, fig, lang),
         "value": value,
-        "shown": format_number(value, lang, grouping=not is_year) if value is not None else "",
+        "shown": shown,
         "unit": links.link(desc, unit, lang) if unit else None,
         "unit_iri": unit or "",
         "qualifier": links.link(desc, qualifier, lang) if qualifier else None,
