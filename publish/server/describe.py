@@ -95,11 +95,13 @@ _COMMON_TEMPLATE = """
   ?area ?arp ?aro . ?area schema:subjectOf ?top .
 """
 
-#: business areas: actors mentioned in the sections the area is about (with their types)
+#: business areas: actors, and initiatives, programmes and plans, mentioned in the sections the
+#: area is about (with their types); since issue #15 an initiative is an activity, not an actor
 _AREA = """
   UNION { ?this schema:subjectOf ?top . ?seg dcterms:isPartOf+ ?top .
           ?mt dcterms:isPartOf ?seg . ?m oa:hasTarget ?mt ; oa:hasBody ?actor .
-          ?actor a <{vl}Actor> ; ?acp ?aco .
+          ?actor a ?actorClass ; ?acp ?aco .
+          FILTER(?actorClass IN (<{vl}Actor>, prov:Activity, prov:Plan))
           FILTER(?acp IN (skos:prefLabel, rdfs:label, rdf:type)) }
 """
 

@@ -81,3 +81,14 @@ def test_a_figure_in_calendar_years_is_shown_as_a_year_and_kept_out_of_the_chart
     drawn = chart([year_row, count_row])
     assert drawn is not None
     assert [bar.shown for group in drawn.groups for bar in group.bars] == ["12,000"]
+
+
+def test_an_area_page_lists_its_initiatives_beside_its_actors(built: BuildResult) -> None:
+    """Since #15 an initiative is an activity, not an actor: it must not drop off the page."""
+    (page,) = get_pages(built, "/doc/area/energiteknologi?lang=da")
+    assert page.status_code == 200
+    actors = page.text.split('<section class="actors">')[1].split("</section>")[0]
+    activities = page.text.split('<section class="activities">')[1].split("</section>")[0]
+    assert 'href="/doc/org/vestas?lang=da"' in actors
+    assert 'href="/doc/initiative/nationalt-vindprogram?lang=da"' in activities
+    assert "initiative/" not in actors
