@@ -20,7 +20,7 @@ __all__ = [
     "LICENCE_TYPE", "NACE", "NUTS", "OA", "ORG", "OWL", "PREFIXES", "PROV", "PUBLISHER_TYPE",
     "QB", "RDF", "RDFS", "ROV", "SCHEMA", "SD", "SDMX_ATT", "SDMX_DIM", "SDMX_MEA", "SH", "SKOS",
     "SPDX", "THEME", "VCARD", "VOID", "WDT", "WIKIDATA", "XSD", "prefixes", "vestlod_prefixes",
-    "ROR", "DQV", "DCAT_DK",
+    "ROR", "DQV", "DCAT_DK", "EUROVOC",
 ]
 
 OA = Namespace("http://www.w3.org/ns/oa#")
@@ -54,6 +54,8 @@ ROR = Namespace("https://ror.org/")
 DQV = Namespace("http://www.w3.org/ns/dqv#")
 #: the DCAT-AP-DK 2.0.2 extension vocabulary (Digitaliseringsstyrelsen)
 DCAT_DK = Namespace("https://data.gov.dk/model/core/dcat-dk/")
+#: EuroVoc, the EU's multilingual thesaurus (links from regions, areas, strength positions)
+EUROVOC = Namespace("http://eurovoc.europa.eu/")
 
 #: prefix → namespace, the one table; serialisers pick the prefixes they bind from it
 PREFIXES: Mapping[str, str] = {

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,7 @@ from publish.vocab import (
     DCAT,
     DCAT_DK,
     DCTERMS,
+    EUROVOC,
     FOAF,
     IANA,
     LICENCE_TYPE,
@@ -108,6 +110,16 @@ def dump_format(name: str) -> tuple[Format, str | None]:
     if fmt is None or fmt.key not in FILE_TYPES:
         raise BuildError(f"catalog: no DCAT format known for the dump {name!r}")
     return fmt, COMPRESSIONS[compression] if compression else None
+
+
+@cache
+def eurovoc_labels(data_dir: Path) -> Graph:
+    """The shipped EuroVoc subset (labels of the catalog's subjects), read once per folder."""
+    g = Graph()
+    path = data_dir / "vocabularies" / "eurovoc-subset.ttl"
+    if path.is_file():
+        g.parse(path, format="turtle")
+    return g
 
 
 class _Catalog:
@@ -244,6 +256,19 @@ class _Catalog:
         if spec.get("same_as"):
             self.add(lic, SKOS.exactMatch, URIRef(spec["same_as"]))
 
+    def eurovoc(self, s: URIRef, ids: Iterable[str]) -> None:
+        """EuroVoc subjects (DCAT-AP recommends dct:subject from EuroVoc), as skos:Concepts
+        with the English label of the shipped subset (DCAT-AP wants a concept's prefLabel)."""
+        for ident in ids:
+            concept = self.typed(EUROVOC[str(ident)], SKOS.Concept)
+            labels = [o for o in eurovoc_labels(self.s.data_dir).objects(concept, SKOS.prefLabel)
+                      if isinstance(o, Literal) and o.language == "en"]
+            if not labels:
+                raise BuildError(f"data/catalog.yaml: EuroVoc {ident} is not in "
+                                 "data/vocabularies/eurovoc-subset.ttl")
+            self.add(s, DCTERMS.subject, concept)
+            self.add(concept, SKOS.prefLabel, *labels)
+
     def common(self, s: URIRef, themes: Iterable[str]) -> None:
         """What every dataset says: publisher, contact, coverage, languages, dates, rights."""
         self.add(s, DCTERMS.publisher, self.publisher)
@@ -292,6 +317,7 @@ class _Catalog:
         self.texts(ds, DCTERMS.description, spec["description"])
         self.keywords(ds, spec["keywords"])
         self.common(ds, spec["themes"])
+        self.eurovoc(ds, spec.get("eurovoc", ()))
         self.add(ds, DCAT.landingPage, self.typed(URIRef(self.s.base_iri), FOAF.Document))
         self.add(ds, VOID.sparqlEndpoint, URIRef(self.s.sparql_endpoint))
         for key, prop in (("triples", VOID.triples), ("entities", VOID.entities)):
@@ -387,6 +413,7 @@ class _Catalog:
         self.texts(ds, DCTERMS.description, spec["description"])
         self.keywords(ds, spec["keywords"])
         self.common(ds, spec["themes"])
+        self.eurovoc(ds, spec.get("eurovoc", ()))
         self.add(ds, DCTERMS.isPartOf, whole)
         self.add(whole, DCTERMS.hasPart, ds)
         self.add(ds, DCTERMS.subject, self.u.id("area", slug))

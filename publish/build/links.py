@@ -48,6 +48,7 @@ from publish.uris import SLUG, Uris
 from publish.vocab import (
     ADMS,
     DCTERMS,
+    EUROVOC,
     NACE,
     NUTS,
     ORG,
@@ -112,6 +113,8 @@ SCHEMES: tuple[Scheme, ...] = (
     Scheme("nuts", str(NUTS), _within(NUTS, r"DK0\d"), vocabulary=True),
     Scheme("nace", str(NACE), _within(NACE, r"([A-U]|\d{2,4})"), vocabulary=True),
     Scheme("data-theme", str(THEME), _within(THEME, r"[A-Z]{4}"), vocabulary=True),
+    # EuroVoc: numeric ids and the newer c_ ids (data/vocabularies/eurovoc-subset.ttl)
+    Scheme("eurovoc", str(EUROVOC), _within(EUROVOC, r"(\d+|c_[0-9a-f]{8})"), vocabulary=True),
     Scheme("wikidata", str(WIKIDATA), _within(WIKIDATA, r"entity/Q[1-9]\d*")),
     Scheme("ror", str(ROR), _within(ROR, r"0[a-z0-9]{6}\d{2}")),
     Scheme("iso3166-2", "DK-", re.compile(r"^DK-8[1-5]$"), literal=True),
@@ -123,6 +126,7 @@ SCHEMES: tuple[Scheme, ...] = (
 #: that they are reported as malformed instead of as "unknown scheme".
 _LOOSE = (("nuts", "data.europa.eu/nuts/"), ("nace", "data.europa.eu/ux2/nace2/"),
           ("data-theme", "publications.europa.eu/resource/authority/data-theme/"),
+          ("eurovoc", "eurovoc.europa.eu/"),
           ("wikidata", "wikidata.org/"), ("ror", "ror.org/"))
 
 #: property CURIE -> (IRI, subject kinds it may describe, schemes it may point to)
@@ -131,14 +135,14 @@ PROPERTIES: dict[str, tuple[URIRef, frozenset[str], frozenset[str]]] = {
     # a record of something related but not the same thing (§A1: MADE the project and the
     # organisation's ROR record)
     "rdfs:seeAlso": (RDFS.seeAlso, frozenset({"actor"}), frozenset({"wikidata", "ror"})),
-    "dcterms:spatial": (DCTERMS.spatial, frozenset({"actor"}), frozenset({"nuts"})),
+    "dcterms:spatial": (DCTERMS.spatial, frozenset({"actor"}), frozenset({"nuts", "eurovoc"})),
     "schema:containedInPlace": (SCHEMA.containedInPlace, frozenset({"actor"}),
                                 frozenset({"nuts"})),
     "wdt:P300": (WDT.P300, frozenset({"actor"}), frozenset({"iso3166-2"})),
     "rov:registration": (ROV.registration, frozenset({"actor"}), frozenset({"cvr"})),
     **{
         f"skos:{name}": (SKOS[name], frozenset({"area", "strength-position", "resource"}),
-                         frozenset({"nace", "data-theme"}))
+                         frozenset({"nace", "data-theme", "eurovoc"}))
         for name in ("exactMatch", "closeMatch", "relatedMatch", "broadMatch", "narrowMatch")
     },
 }
@@ -378,9 +382,10 @@ def check_links(links: Iterable[Link], changes: Iterable[Change], ann: Annotatio
 
 
 def read_vocabularies(folder: Path) -> Vocabularies:
-    """The shipped official vocabularies: NUTS and data themes (Turtle), NACE (CSV)."""
+    """The shipped official vocabularies: NUTS, data themes and the EuroVoc subset (Turtle),
+    NACE (CSV)."""
     g = Graph()
-    for name in ("nuts-dk.ttl", "data-themes.ttl"):
+    for name in ("nuts-dk.ttl", "data-themes.ttl", "eurovoc-subset.ttl"):
         path = folder / name
         if path.is_file():
             g.parse(path, format="turtle")
@@ -632,6 +637,8 @@ def coverage_table(links: LinkSet, ann: Annotations) -> list[str]:
     n_ok = len(concepts) - len(missing)
     out.append(f"  with at least one published NACE mapping: {n_ok} of {len(concepts)}")
     out.append("")
+    out += _eurovoc_coverage(links, ann)
+    out.append("")
     changes = sorted({(c.event, c.resulting) for c in links.changes})
     out.append(f"organisation changes: {len(changes)} events, {len(links.changes)} originals")
     out.append(f"links: {len(links.links)} stated, {len(published)} published, "
@@ -639,4 +646,22 @@ def coverage_table(links: LinkSet, ann: Annotations) -> list[str]:
     bad = [link for link in links.links if link.malformed]
     out.append(f"malformed targets: {len(bad)}")
     out += [f"  {link.path}:{link.line}: {link.target}" for link in bad]
+    return out
+
+
+def _eurovoc_coverage(links: LinkSet, ann: Annotations) -> list[str]:
+    """EuroVoc links per kind of subject (issue #16): regions, areas, strength positions."""
+    mapped = {(lk.kind, lk.ident) for lk in links.published
+              if lk.scheme is not None and lk.scheme.name == "eurovoc"}
+    groups = [
+        ("regions", [("actor", a.id) for a in ann.actors.values() if a.kind == "region"]),
+        ("business areas", [("area", a) for a in AREAS]),
+        ("strength positions", [("strength-position", s) for s in ann.strength_positions]),
+    ]
+    out = ["EuroVoc mappings (published):"]
+    for name, items in groups:
+        got = sum(item in mapped for item in items)
+        missing = sorted(i for k, i in items if (k, i) not in mapped)
+        out.append(f"  {name:28} {got:3} of {len(items):3}"
+                   + (f"  without: {' '.join(missing)}" if missing else ""))
     return out

@@ -248,3 +248,17 @@ class Description:
             if found:
                 return found
         return None
+
+    def label_language(self, s: str, lang: str, props: Iterable[str] = LABELS) -> str | None:
+        """The language of the label `label` picks, when it is not ``lang`` (EuroVoc concepts
+        have English labels only: a Danish page marks them ``lang="en"``)."""
+        for p in props:
+            values = [o for o in self.objects(s, p) if isinstance(o, ox.Literal)]
+            if any((v.language or None) == lang for v in values):
+                return None
+            for want in (None, "en", "da"):
+                if any((v.language or None) == want for v in values):
+                    return want
+            if values:
+                return values[0].language or None
+        return None

@@ -98,7 +98,7 @@ def test_regions_link_to_nuts_and_ror_and_hold_the_territory_identifiers(
         mine = {(lk.prop, scheme_of(lk.target).name, lk.target)  # type: ignore[union-attr]
                 for lk in linkset.published if lk.ident == region}
         schemes = {s for _p, s, _t in mine}
-        assert schemes == {"nuts", "ror"}, region
+        assert schemes == {"nuts", "ror", "eurovoc"}, region  # EuroVoc: dcterms:spatial (#16)
         assert ("dcterms:spatial", "nuts", f"http://data.europa.eu/nuts/code/{nuts}") in mine
         held = {(lk.prop, lk.target) for lk in linkset.links if lk.ident == region and lk.held}
         assert ("wdt:P300", iso) in held

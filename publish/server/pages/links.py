@@ -67,7 +67,7 @@ class Linker:
 
     def link(self, desc: Description, iri: str, lang: str) -> Link:
         href = self.href(iri, lang)
-        return Link(self.name(desc, iri, lang), href,
+        return Link(self.name(desc, iri, lang), href, desc.label_language(iri, lang),
                     external=bool(href and not href.startswith("/")))
 
     def value(self, desc: Description, term: Any, lang: str) -> Link:
