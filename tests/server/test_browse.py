@@ -245,3 +245,9 @@ def test_every_page_links_the_statement_from_its_footer(client: Client, path: st
     page = client.get(path, headers={"Accept": "text/html"}).text
     footer = page.rsplit("<footer", 1)[1]
     assert 'href="/accessibility?lang=' in footer
+
+
+def test_calendar_years_are_not_grouped_but_amounts_are(client: Client) -> None:
+    page = client.get("/browse/figures", params={"lang": "da"}).text
+    assert '<td class="num"><span>2014</span></td>' in page and "2.014" not in page
+    assert '<td class="num"><span>366.000.000.000</span></td>' in page

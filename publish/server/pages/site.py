@@ -21,6 +21,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from publish.formats import Format
 from publish.server.describe import CNT, QB, Description
 from publish.server.pages import actor, area, document, figure, home, ontology, resource
+from publish.server.pages.chart import is_calendar_year
 from publish.server.pages.i18n import TEXT, format_number
 from publish.server.pages.jsonld import script_safe
 from publish.server.pages.links import Link, Linker
@@ -150,19 +151,19 @@ class Pages(Linker):
 
     # ---- index pages, the network, the accessibility statement (publish.server.browse) ---
 
-    def _cells(self, value: Any, lang: str) -> list[Link]:
+    def _cells(self, value: Any, lang: str, grouping: bool = True) -> list[Link]:
         """A table cell as links: a term (anything with ``iri`` and ``label``), a number in
         the reader's notation, text, or a list of these."""
         if value is None:
             return []
         if isinstance(value, list):
-            return [link for v in value for link in self._cells(v, lang)]
+            return [link for v in value for link in self._cells(v, lang, grouping)]
         if hasattr(value, "iri"):
             href = self.href(value.iri, lang)
             return [Link(value.label(lang), href,
                          external=bool(href and not href.startswith("/")))]
         if isinstance(value, Decimal):
-            return [Link(format_number(value, lang), None)]
+            return [Link(format_number(value, lang, grouping=grouping), None)]
         return [Link(str(value), None)]
 
     def browse(self, table: Any, lang: str, path: str, stem: str, query: str) -> str:
@@ -183,8 +184,13 @@ class Pages(Linker):
                 column["aria_sort"] = ("ascending" if table.order == "asc" else
                                        "descending") if current else None
             columns.append(column)
-        rows = [[(c["numeric"], self._cells(row.get(c["key"]), lang)) for c in columns]
-                for row in table.rows]
+
+        def grouping(row: dict[str, Any]) -> bool:
+            """Calendar years read 2014, not 2.014 (a figure whose unit is the year)."""
+            return not any(hasattr(v, "iri") and is_calendar_year(v.iri) for v in row.values())
+
+        rows = [[(c["numeric"], self._cells(row.get(c["key"]), lang, grouping(row)))
+                 for c in columns] for row in table.rows]
         facets = [{**f, "heading": t.get(f["key"], f["key"]),
                    "values": [{**v, "label": v["term"].label(lang)} for v in f["values"]]}
                   for f in table.facets]
