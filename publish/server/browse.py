@@ -174,6 +174,18 @@ class Term:
                 "page": pages.href(self.iri)}
 
 
+@dataclass(frozen=True)
+class Text:
+    """A literal in a known language (a page marks it with ``lang`` when it is not the
+    page's own)."""
+
+    text: str
+    lang: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
 def _sort_terms(terms: Iterable[Term], lang: str) -> list[Term]:
     return sorted(terms, key=lambda t: (t.label(lang).lower(), t.iri))
 
@@ -212,6 +224,8 @@ def _cell_json(value: Any, pages: Pages) -> Any:
         return [_cell_json(v, pages) for v in value]
     if isinstance(value, Decimal):
         return float(value) if value != value.to_integral() else int(value)
+    if isinstance(value, Text):
+        return value.text
     return value
 
 
@@ -250,17 +264,32 @@ class Browse:
             if r["actor"] in of:
                 of[r["actor"]][r["facet"]].add(r["value"])
                 terms[r["value"]] = Term.of(r, "value")
-        chosen = {f: self._param(f) for f in facet_names}
+        facets, keep = self.faceted(of, terms, facet_names)
+        rows: list[dict[str, Any]] = [
+            {"iri": actors[a],
+             **{f: _sort_terms((terms[v] for v in of[a][f]), lang) for f in facet_names}}
+            for a in actors if a in keep]
+        rows.sort(key=lambda r: str(r["iri"].label(lang)).lower())
+        return Table("actors", [("iri", "name"), ("type", "type"), ("area", "area"),
+                                ("region", "region")], rows, facets, len(actors))
 
-        def matches(actor: str, skip: str | None = None) -> bool:
-            return all(v is None or v in of[actor][f] for f, v in chosen.items() if f != skip)
+    def faceted(self, of: dict[str, dict[str, set[str]]], terms: dict[str, Term],
+                names: tuple[str, ...]) -> tuple[list[dict[str, Any]], set[str]]:
+        """Facets over ``of`` (item → facet → values) as chosen by the request's parameters:
+        each facet's values with how many items have them given the *other* choices (so
+        every value stays a choice), and the items that match every choice."""
+        lang = self.lang
+        chosen = {f: self._param(f) for f in names}
+
+        def matches(item: str, skip: str | None = None) -> bool:
+            return all(v is None or v in of[item][f] for f, v in chosen.items() if f != skip)
 
         facets = []
-        for f in facet_names:
+        for f in names:
             counts: dict[str, int] = defaultdict(int)
-            for a in actors:
-                if matches(a, skip=f):
-                    for v in of[a][f]:
+            for item in of:
+                if matches(item, skip=f):
+                    for v in of[item][f]:
                         counts[v] += 1
             values: list[dict[str, Any]] = [
                 {"term": terms[v], "count": n, "selected": chosen[f] == v,
@@ -269,16 +298,12 @@ class Browse:
             values.sort(key=lambda x: (-x["count"], x["term"].label(lang).lower()))
             facets.append({"key": f, "values": values, "chosen": chosen[f],
                            "clear": self._facet_href(chosen, f, None)})
-        rows: list[dict[str, Any]] = [
-            {"iri": actors[a],
-             **{f: _sort_terms((terms[v] for v in of[a][f]), lang) for f in facet_names}}
-            for a in actors if matches(a)]
-        rows.sort(key=lambda r: str(r["iri"].label(lang)).lower())
-        return Table("actors", [("iri", "name"), ("type", "type"), ("area", "area"),
-                                ("region", "region")], rows, facets, len(actors))
+        return facets, {item for item in of if matches(item)}
 
     def _facet_href(self, chosen: dict[str, str | None], facet: str, value: str | None) -> str:
-        params = {**chosen, facet: value, "lang": self.lang}
+        """The link of one facet value; keeps the other choices, the sort and the language."""
+        params = {**chosen, facet: value, "sort": self.params.get("sort"),
+                  "order": self.params.get("order"), "lang": self.lang}
         return "?" + "&".join(f"{k}={_quote(v)}" for k, v in params.items() if v)
 
     # -- figures, sortable
@@ -339,6 +364,20 @@ class Browse:
                 values = by_p.get(p, [])
                 row[p] = values[0] if len(values) == 1 else (values or None)
             rows.append(row)
+        # facets: the business area and what is measured (dimensions of the vocabulary)
+        dims = {"area": self.vl + "businessArea", "indicator": self.vl + "indicator"}
+        of: dict[str, dict[str, set[str]]] = {}
+        terms: dict[str, Term] = {}
+        for fig, by_p in cells.items():
+            of[fig] = {f: set() for f in dims}
+            for f, prop in dims.items():
+                for t in by_p.get(prop, []):
+                    if isinstance(t, Term):
+                        of[fig][f].add(t.iri)
+                        terms[t.iri] = t
+        facets, keep = self.faceted(of, terms, tuple(dims))
+        total = len(rows)
+        rows = [r for r in rows if r["figure"].iri in keep]
         sort = self.params.get("sort") or "figure"
         if sort not in dict(headings):
             raise BadRequest("sort must be one of the table's columns")
@@ -358,7 +397,7 @@ class Browse:
         empty = [r for r in rows if key(r)[0] == 1]
         filled.sort(key=lambda r: _cell_text(r["figure"], lang).lower())
         filled.sort(key=key, reverse=order == "desc")
-        return Table("figures", headings, filled + empty, total=len(rows), sort=sort,
+        return Table("figures", headings, filled + empty, facets, total=total, sort=sort,
                      order=order, numeric=numeric)
 
     # -- strength positions, challenges, focus areas: by business area
@@ -368,12 +407,22 @@ class Browse:
         for r in await self.select(name, concepts_query(self.vl + cls)):
             rows.append({"iri": Term.of(r, "item"),
                          "area": Term.of(r, "area") if r.get("area") else None,
-                         "note": r.get("note_da" if self.lang == "da" else "note_en")
-                         or r.get("note_da") or r.get("note_en") or ""})
+                         "note": self._note(r)})
+        of = {r["iri"].iri: {"area": {r["area"].iri} if r["area"] else set()} for r in rows}
+        terms = {r["area"].iri: r["area"] for r in rows if r["area"]}
+        facets, keep = self.faceted(of, terms, ("area",))
+        total = len(rows)
+        rows = [r for r in rows if r["iri"].iri in keep]
         rows.sort(key=lambda r: (r["area"].label(self.lang).lower() if r["area"] else "~",
                                  r["iri"].label(self.lang).lower()))
         return Table(name, [("iri", "name"), ("area", "area"), ("note", "note")], rows,
-                     total=len(rows))
+                     facets, total=total)
+
+    def _note(self, row: dict[str, str]) -> Text | None:
+        for lang in (self.lang, "da", "en"):
+            if row.get("note_" + lang):
+                return Text(row["note_" + lang], lang)
+        return None
 
     # -- relations
 

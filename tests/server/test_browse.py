@@ -251,3 +251,31 @@ def test_calendar_years_are_not_grouped_but_amounts_are(client: Client) -> None:
     page = client.get("/browse/figures", params={"lang": "da"}).text
     assert '<td class="num"><span>2014</span></td>' in page and "2.014" not in page
     assert '<td class="num"><span>366.000.000.000</span></td>' in page
+
+
+def test_figures_and_concepts_are_faceted_by_business_area(client: Client) -> None:
+    for index in ("figures", "strength-positions", "challenges", "focus-areas"):
+        everything = as_json(client, f"/browse/{index}")
+        areas = everything["facets"]["area"]
+        assert sum(a["count"] for a in areas) == everything["count"], index
+        chosen = areas[-1]
+        narrowed = as_json(client, f"/browse/{index}", area=chosen["iri"])
+        assert narrowed["count"] == chosen["count"] < everything["count"]
+    figures = as_json(client, "/browse/figures")
+    indicator = figures["facets"]["indicator"][0]
+    assert as_json(client, "/browse/figures", indicator=indicator["iri"])["count"] == \
+        indicator["count"]
+
+
+def test_sorting_keeps_the_facet_choice(client: Client) -> None:
+    area = as_json(client, "/browse/figures")["facets"]["area"][0]["iri"]
+    page = client.get("/browse/figures", params={"area": area, "lang": "en"}).text
+    sort_links = re.findall(r'<th scope="col"[^>]*><a href="([^"]+)"', page)
+    assert sort_links and all("area=" in link for link in sort_links)
+
+
+def test_a_note_in_the_other_language_is_marked_with_it(client: Client) -> None:
+    page = client.get("/browse/strength-positions", params={"lang": "en"}).text
+    assert '<span lang="da">' in page  # the annex's Danish words on an English page
+    data = as_json(client, "/browse/strength-positions")
+    assert all(isinstance(i["note"], (str, type(None))) for i in data["items"])

@@ -164,6 +164,8 @@ class Pages(Linker):
                          external=bool(href and not href.startswith("/")))]
         if isinstance(value, Decimal):
             return [Link(format_number(value, lang, grouping=grouping), None)]
+        if hasattr(value, "text") and hasattr(value, "lang"):  # a literal in a language
+            return [Link(value.text, None, value.lang if value.lang != lang else None)]
         return [Link(str(value), None)]
 
     def browse(self, table: Any, lang: str, path: str, stem: str, query: str) -> str:
@@ -179,8 +181,9 @@ class Pages(Linker):
             if table.sort:
                 current = table.sort == key
                 order = "desc" if current and table.order == "asc" else "asc"
-                column["sort_href"] = "?" + urlencode({"sort": key, "order": order,
-                                                       "lang": lang})
+                others = [(k, v) for k, v in params if k not in ("sort", "order")]
+                column["sort_href"] = "?" + urlencode([*others, ("sort", key),
+                                                       ("order", order), ("lang", lang)])
                 column["aria_sort"] = ("ascending" if table.order == "asc" else
                                        "descending") if current else None
             columns.append(column)
