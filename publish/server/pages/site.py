@@ -200,6 +200,7 @@ class Pages(Linker):
         other = "en" if lang == "da" else "da"
         return self._render("browse.html", self._context(
             lang, title, path, (), table=table, columns=columns, rows=rows, facets=facets,
+            stem=stem,
             switch_href=path + "?" + urlencode([*params, ("lang", other)]),
             csv_href=f"{path}.csv" + (f"?{keep}" if keep else ""),
             json_href=f"{path}.json" + (f"?{keep}" if keep else ""),
