@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -279,3 +280,17 @@ def test_a_note_in_the_other_language_is_marked_with_it(client: Client) -> None:
     assert '<span lang="da">' in page  # the annex's Danish words on an English page
     data = as_json(client, "/browse/strength-positions")
     assert all(isinstance(i["note"], (str, type(None))) for i in data["items"])
+
+
+def test_every_node_of_the_network_links_its_page(client: Client) -> None:
+    page = client.get("/network", params={"lang": "en"}).text
+    parts = page.split('<script id="network-data" type="application/json">', 1)
+    if len(parts) == 1:
+        pytest.skip("cytoscape not installed (make setup): the page has the list only")
+    graph = json.loads(parts[1].split("</script>", 1)[0])
+    assert len(graph["nodes"]) > 10
+    ids = {n["id"] for n in graph["nodes"]}
+    assert all(e["source"] in ids and e["target"] in ids for e in graph["edges"])
+    for node in graph["nodes"][:: max(1, len(graph["nodes"]) // 8)]:
+        assert node["href"].startswith("/doc/") and node["href"].endswith("?lang=en")
+        assert client.get(node["href"]).status_code == 200, node
