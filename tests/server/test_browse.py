@@ -294,3 +294,16 @@ def test_every_node_of_the_network_links_its_page(client: Client) -> None:
     for node in graph["nodes"][:: max(1, len(graph["nodes"]) // 8)]:
         assert node["href"].startswith("/doc/") and node["href"].endswith("?lang=en")
         assert client.get(node["href"]).status_code == 200, node
+
+
+def test_an_area_page_links_its_actors_and_figures_as_tables(client: Client) -> None:
+    page = client.get("/doc/area/energiteknologi", params={"lang": "en"}).text
+    links = re.findall(r'href="(/browse/(?:actors|figures)\?area=[^"]+)"', page)
+    assert len(links) == 2
+    for link in links:
+        r = client.get(link.replace("&amp;", "&"))
+        assert r.status_code == 200
+        assert 'aria-current="true" class="selected">Energy technology' in r.text
+    shown = int(re.search(r"<h2>Actors \((\d+)\)</h2>", page).group(1))  # type: ignore[union-attr]
+    table = as_json(client, "/browse/actors", area="https://w3id.org/vestlod/id/area/energiteknologi")
+    assert table["count"] == shown
