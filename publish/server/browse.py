@@ -469,19 +469,30 @@ class Browse:
         for r in shown:
             degree[r["source"].iri] += 1
             degree[r["target"].iri] += 1
+        # one colour per relation type shown (the legend and the edges agree)
+        shown_types = _sort_terms({r["relation"].iri: r["relation"] for r in shown}.values(),
+                                  lang)
+        colour = {t.iri: PALETTE[i % len(PALETTE)] for i, t in enumerate(shown_types)}
         graph = {
             "nodes": [{"id": iri, "label": t.label(lang), "href": self.pages.href(iri, lang),
                        "degree": degree[iri],
                        "areas": sorted(areas_of.get(iri, ()))} for iri, t in nodes.items()],
             "edges": [{"source": r["source"].iri, "target": r["target"].iri,
-                       "type": r["relation"].iri, "label": r["relation"].label(lang)}
-                      for r in shown],
+                       "type": r["relation"].iri, "label": r["relation"].label(lang),
+                       "colour": colour[r["relation"].iri]} for r in shown],
         }
         return {
             "rows": shown, "graph": graph, "total": len(rows),
             "areas": _sort_terms(area_terms.values(), lang), "area": area,
             "relation_types": _sort_terms(types.values(), lang), "relation": relation,
+            "legend": [(t, colour[t.iri]) for t in shown_types],
         }
+
+
+#: edge colours, distinguishable with the common colour-vision deficiencies (Okabe-Ito, then
+#: Tol's muted); colour is never the only cue: the legend names them, the table lists them
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000",
+           "#882255", "#117733", "#332288", "#999933", "#AA4499")
 
 
 def _quote(value: str) -> str:

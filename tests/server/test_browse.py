@@ -307,3 +307,13 @@ def test_an_area_page_links_its_actors_and_figures_as_tables(client: Client) -> 
     shown = int(re.search(r"<h2>Actors \((\d+)\)</h2>", page).group(1))  # type: ignore[union-attr]
     table = as_json(client, "/browse/actors", area="https://w3id.org/vestlod/id/area/energiteknologi")
     assert table["count"] == shown
+
+
+def test_the_legend_names_each_relation_type_drawn(client: Client) -> None:
+    page = client.get("/network", params={"lang": "en"}).text
+    if 'id="network-data"' not in page:
+        pytest.skip("cytoscape not installed (make setup): no diagram, no legend")
+    legend = page.split('<ul class="legend"', 1)[1].split("</ul>", 1)[0]
+    kinds = {i["relation"]["label"]["en"] for i in as_json(client, "/browse/relations")["items"]}
+    assert legend.count("<li>") == len(kinds)
+    assert all(f"</span>{k}</li>" in legend for k in kinds)

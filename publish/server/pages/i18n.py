@@ -65,7 +65,8 @@ TEXT: dict[str, dict[str, str]] = {
         "clear_filter": "Fjern filter", "sort_by": "Sortér efter", "ascending": "stigende",
         "descending": "faldende", "relations_index": "Relationer mellem aktører",
         "accessibility": "Tilgængelighedserklæring", "facets": "Afgræns",
-        "by_area": "efter forretningsområde", "none": "(intet)", "skip": "Spring til indhold", "as_table": "Som tabel, der kan sorteres og hentes",
+        "by_area": "efter forretningsområde", "none": "(intet)", "skip": "Spring til indhold",
+        "as_table": "Som tabel, der kan sorteres og hentes",
     },
     "en": {
         "home": "Home", "annex": "The annex", "ontology": "Ontology", "dumps": "Downloads",
@@ -103,7 +104,8 @@ TEXT: dict[str, dict[str, str]] = {
         "sort_by": "Sort by", "ascending": "ascending", "descending": "descending",
         "relations_index": "Relations between actors",
         "accessibility": "Accessibility statement", "facets": "Narrow down",
-        "by_area": "by business area", "none": "(none)", "skip": "Skip to content", "as_table": "As a table to sort and download",
+        "by_area": "by business area", "none": "(none)", "skip": "Skip to content",
+        "as_table": "As a table to sort and download",
     },
 }
 

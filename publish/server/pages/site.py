@@ -218,6 +218,7 @@ class Pages(Linker):
             lang, t["network"], path, (), rows=rows, total=data["total"],
             areas=[(a.iri, a.label(lang)) for a in data["areas"]],
             relation_types=[(r.iri, r.label(lang)) for r in data["relation_types"]],
+            legend=[(t.label(lang), c) for t, c in data["legend"]],
             chosen=chosen, graph_json=graph_json, have_lib=have_lib,
             switch_href=f"{path}?{params}",
             jsonld=script_safe({"@context": "https://schema.org", "@type": "WebPage",

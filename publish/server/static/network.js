@@ -11,7 +11,8 @@
     elements.push({ data: { id: n.id, label: n.label, href: n.href, degree: n.degree } });
   });
   data.edges.forEach(function (e, i) {
-    elements.push({ data: { id: "e" + i, source: e.source, target: e.target, label: e.label } });
+    elements.push({ data: { id: "e" + i, source: e.source, target: e.target, label: e.label,
+                            colour: e.colour } });
   });
   const cy = cytoscape({
     container: box,
@@ -26,7 +27,7 @@
         "background-color": "#0b5cad",
         "width": "mapData(degree, 1, 20, 10, 34)", "height": "mapData(degree, 1, 20, 10, 34)" } },
       { selector: "edge", style: {
-        "width": 1.2, "line-color": "#6b7a8c", "target-arrow-color": "#6b7a8c",
+        "width": 1.6, "line-color": "data(colour)", "target-arrow-color": "data(colour)",
         "target-arrow-shape": "triangle", "curve-style": "bezier" } },
       { selector: "edge.hover", style: {
         "label": "data(label)", "font-size": 9, "color": "#1b1b1b",
