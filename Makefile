@@ -20,8 +20,11 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/pip install --quiet --no-deps -e .
 	@touch $(STAMP)
 
-# The query UI bundle (@zazuko/yasgui, pinned in package-lock.json) is installed, not committed.
-# Without npm the server still runs and its UI page says the bundle is missing.
+# Browser assets and test tools from npm, pinned in package-lock.json, installed, not committed:
+# the query UI bundle (@zazuko/yasgui), the network diagram (cytoscape), and for the
+# accessibility test axe-core driven by playwright-core (which uses the Chromium of
+# browser-env and downloads no browser). Without npm the server still runs: the UI page says
+# the bundle is missing, /network shows its table, the accessibility test skips.
 $(UI): package.json package-lock.json
 	@if command -v npm >/dev/null; then \
 	  npm ci --no-audit --no-fund --ignore-scripts --loglevel=error && touch $(UI) \

@@ -98,6 +98,11 @@ SETTINGS: tuple[Setting, ...] = (
         "node_modules/@zazuko/yasgui/build",
         "Folder with the YASGUI bundle (installed by `make setup` with npm).",
     ),
+    Setting(
+        "network_assets_dir",
+        "node_modules/cytoscape/dist",
+        "Folder with cytoscape.min.js for the /network diagram (installed by `make setup`).",
+    ),
     Setting("max_url_bytes", 32768, "Longest request URL; more is a 414 (POST long queries).", int),
     Setting("max_header_bytes", 32768, "Largest total of request headers; more is a 431.", int),
     Setting("max_body_bytes", 1_000_000, "Largest request body; more is a 413.", int),
@@ -136,6 +141,7 @@ class Settings:
     store_password: str = field(default="", repr=False)
     reload_interval: float = 2.0
     ui_assets_dir: str = "node_modules/@zazuko/yasgui/build"
+    network_assets_dir: str = "node_modules/cytoscape/dist"
     license: str = "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0"
     max_url_bytes: int = 32768
     max_header_bytes: int = 32768

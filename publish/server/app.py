@@ -44,7 +44,7 @@ from publish.config import Settings
 from publish.errors import NotFound, VestlodError
 from publish.query.store import Store
 from publish.query.workers import PoolKind
-from publish.server import deref, files, search, sparql, void
+from publish.server import browse, deref, files, search, sparql, void
 from publish.server.answers import not_found, vestlod_error
 from publish.server.cachepolicy import SharedCachePolicy
 from publish.server.compression import MINIMUM_SIZE, EncodedETags
@@ -187,6 +187,8 @@ def create_app(
     ui_assets = Path(settings.ui_assets_dir)
     app.state.render_ui = make_ui_renderer(settings, ui_assets)
     app.state.pages = Pages(settings.base_iri, settings.sparql_endpoint)
+    network_assets = Path(settings.network_assets_dir)
+    app.state.have_network_lib = (network_assets / "cytoscape.min.js").is_file()
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],
@@ -230,6 +232,7 @@ def create_app(
             *deref.routes,
             *void.routes,
             *files.routes,
+            *browse.routes,
             # FastAPI's typed routes, added as routes (not a nested router) so the route
             # table stays flat: tests/server/test_openapi.py reads it against the document
             *search.router.routes,
@@ -238,4 +241,7 @@ def create_app(
     app.mount("/static/vestlod", StaticFiles(directory=UI_STATIC), name="static")
     if (ui_assets / "yasgui.min.js").is_file():
         app.mount("/static/yasgui", StaticFiles(directory=ui_assets), name="yasgui")
+    if app.state.have_network_lib:
+        app.mount("/static/lib/cytoscape", StaticFiles(directory=network_assets),
+                  name="cytoscape")
     return app

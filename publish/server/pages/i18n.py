@@ -54,6 +54,22 @@ TEXT: dict[str, dict[str, str]] = {
         "search_none": "Ingen resultater for", "search_hint": "Skriv et ord eller navn, "
         "på dansk eller engelsk.", "search_all": "Alle", "search_count": "resultater",
         "previous": "Forrige", "next": "Næste", "kind": "Slags",
+        "browse": "Gennemse", "browse_intro": "Alt i data som lister og tabeller, der kan "
+        "sorteres og hentes som CSV og JSON.", "name": "Navn", "region": "Region",
+        "note": "Beskrivelse", "figure": "Tal", "source": "Fra", "relation": "Relation",
+        "target": "Til", "network": "Netværk", "network_intro": "Hvem arbejder med hvem: "
+        "aktørerne og relationerne mellem dem, som bilaget nævner dem. Hver knude fører til "
+        "aktørens side; listen under diagrammet viser de samme relationer.",
+        "network_graph": "Netværksdiagram over relationer mellem aktører",
+        "network_list": "Relationerne som liste", "network_missing": "Diagrammet kræver "
+        "JavaScript-biblioteket cytoscape (installeres med make setup); listen nedenfor viser "
+        "de samme relationer.", "filter": "Filtrér", "all": "Alle", "relation_type":
+        "Relationstype", "download": "Hent", "of": "af", "shown": "vist",
+        "clear_filter": "Fjern filter", "sort_by": "Sortér efter", "ascending": "stigende",
+        "descending": "faldende", "relations_index": "Relationer mellem aktører",
+        "accessibility": "Tilgængelighedserklæring", "facets": "Afgræns",
+        "by_area": "efter forretningsområde", "none": "(intet)", "skip": "Spring til indhold",
+        "as_table": "Som tabel, der kan sorteres og hentes",
     },
     "en": {
         "home": "Home", "annex": "The annex", "ontology": "Ontology", "dumps": "Downloads",
@@ -80,6 +96,22 @@ TEXT: dict[str, dict[str, str]] = {
         "search_none": "No results for", "search_hint": "Type a word or a name, in Danish or "
         "English.", "search_all": "All", "search_count": "results",
         "previous": "Previous", "next": "Next", "kind": "Kind",
+        "browse": "Browse", "browse_intro": "Everything in the data as lists and tables to "
+        "sort and download as CSV and JSON.", "name": "Name", "region": "Region",
+        "note": "Description", "figure": "Figure", "source": "From", "relation": "Relation",
+        "target": "To", "network": "Network", "network_intro": "Who works with whom: the "
+        "actors and the relations between them as the annex names them. Each node leads to "
+        "the actor's page; the list below the diagram shows the same relations.",
+        "network_graph": "Network diagram of relations between actors",
+        "network_list": "The relations as a list", "network_missing": "The diagram needs the "
+        "JavaScript library cytoscape (installed by make setup); the list below shows the same "
+        "relations.", "filter": "Filter", "all": "All", "relation_type": "Relation type",
+        "download": "Download", "of": "of", "shown": "shown", "clear_filter": "Clear filter",
+        "sort_by": "Sort by", "ascending": "ascending", "descending": "descending",
+        "relations_index": "Relations between actors",
+        "accessibility": "Accessibility statement", "facets": "Narrow down",
+        "by_area": "by business area", "none": "(none)", "skip": "Skip to content",
+        "as_table": "As a table to sort and download",
     },
 }
 

@@ -11,18 +11,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from publish.formats import Format
 from publish.server.describe import CNT, QB, Description
 from publish.server.pages import actor, area, document, figure, home, ontology, resource
-from publish.server.pages.i18n import TEXT
+from publish.server.pages.chart import is_calendar_year
+from publish.server.pages.i18n import TEXT, format_number
 from publish.server.pages.jsonld import script_safe
-from publish.server.pages.links import Linker
+from publish.server.pages.links import Link, Linker
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -154,3 +156,85 @@ class Pages(Linker):
             lang, TEXT[lang]["dumps"], path, (), files=files,
             jsonld=script_safe({"@context": "https://schema.org", "@type": "DataDownload",
                                 "name": "vestlod"})))
+
+    # ---- index pages, the network, the accessibility statement (publish.server.browse) ---
+
+    def _cells(self, value: Any, lang: str, grouping: bool = True) -> list[Link]:
+        """A table cell as links: a term (anything with ``iri`` and ``label``), a number in
+        the reader's notation, text, or a list of these."""
+        if value is None:
+            return []
+        if isinstance(value, list):
+            return [link for v in value for link in self._cells(v, lang, grouping)]
+        if hasattr(value, "iri"):
+            href = self.href(value.iri, lang)
+            return [Link(value.label(lang), href,
+                         external=bool(href and not href.startswith("/")))]
+        if isinstance(value, Decimal):
+            return [Link(format_number(value, lang, grouping=grouping), None)]
+        if hasattr(value, "text") and hasattr(value, "lang"):  # a literal in a language
+            return [Link(value.text, None, value.lang if value.lang != lang else None)]
+        return [Link(str(value), None)]
+
+    def browse(self, table: Any, lang: str, path: str, stem: str, query: str) -> str:
+        """One index (`publish.server.browse.Table`) as a page: facets, table, downloads."""
+        t = TEXT[lang]
+        title = t.get(table.title_key, stem)
+        params = [(k, v) for k, v in parse_qsl(query) if k != "lang"]
+        keep = urlencode(params)
+        columns = []
+        for key, heading in table.columns:
+            column: dict[str, Any] = {"key": key, "heading": t.get(heading, heading),
+                                      "numeric": key in table.numeric}
+            if table.sort:
+                current = table.sort == key
+                order = "desc" if current and table.order == "asc" else "asc"
+                others = [(k, v) for k, v in params if k not in ("sort", "order")]
+                column["sort_href"] = "?" + urlencode([*others, ("sort", key),
+                                                       ("order", order), ("lang", lang)])
+                column["aria_sort"] = ("ascending" if table.order == "asc" else
+                                       "descending") if current else None
+            columns.append(column)
+
+        def grouping(row: dict[str, Any]) -> bool:
+            """Calendar years read 2014, not 2.014 (a figure whose unit is the year)."""
+            return not any(hasattr(v, "iri") and is_calendar_year(v.iri) for v in row.values())
+
+        rows = [[(c["numeric"], self._cells(row.get(c["key"]), lang, grouping(row)))
+                 for c in columns] for row in table.rows]
+        facets = [{**f, "heading": t.get(f["key"], f["key"]),
+                   "values": [{**v, "label": v["term"].label(lang)} for v in f["values"]]}
+                  for f in table.facets]
+        other = "en" if lang == "da" else "da"
+        return self._render("browse.html", self._context(
+            lang, title, path, (), table=table, columns=columns, rows=rows, facets=facets,
+            stem=stem,
+            switch_href=path + "?" + urlencode([*params, ("lang", other)]),
+            csv_href=f"{path}.csv" + (f"?{keep}" if keep else ""),
+            json_href=f"{path}.json" + (f"?{keep}" if keep else ""),
+            jsonld=script_safe({"@context": "https://schema.org", "@type": "CollectionPage",
+                                "name": title})))
+
+    def network(self, lang: str, path: str, data: dict[str, Any], graph_json: str,
+                have_lib: bool) -> str:
+        t = TEXT[lang]
+        rows = [{k: self._cells(v, lang)[0] for k, v in r.items()} for r in data["rows"]]
+        chosen = {"area": data["area"], "relation": data["relation"]}
+        other = "en" if lang == "da" else "da"
+        params = urlencode([(k, v) for k, v in chosen.items() if v] + [("lang", other)])
+        return self._render("network.html", self._context(
+            lang, t["network"], path, (), rows=rows, total=data["total"],
+            areas=[(a.iri, a.label(lang)) for a in data["areas"]],
+            relation_types=[(r.iri, r.label(lang)) for r in data["relation_types"]],
+            legend=[(t.label(lang), c) for t, c in data["legend"]],
+            chosen=chosen, graph_json=graph_json, have_lib=have_lib,
+            switch_href=f"{path}?{params}",
+            jsonld=script_safe({"@context": "https://schema.org", "@type": "WebPage",
+                                "name": t["network"]})))
+
+    def accessibility(self, lang: str, path: str) -> str:
+        t = TEXT[lang]
+        return self._render("accessibility.html", self._context(
+            lang, t["accessibility"], path, (),
+            jsonld=script_safe({"@context": "https://schema.org", "@type": "WebPage",
+                                "name": t["accessibility"]})))
