@@ -275,6 +275,9 @@ def test_tombstones_keep_the_dumps_deterministic_and_are_no_entities(tmp_path: P
     from publish.build.pipeline import prepare
 
     data = copy_data(tmp_path)
+    # the baseline has no tombstones at all, so the difference is the one row below (the real
+    # data/retired.csv has had rows since #15, which made this comparison count them all)
+    (data / "retired.csv").write_text(csv_text(), encoding="utf-8")
     plain = prepare(project_settings(data_dir=data), load_annotations)
     with (data / "retired.csv").open("a", encoding="utf-8") as fh:  # one row more
         fh.write("id/figure/gammelt-tal,,Tallet er fjernet.,The figure was removed.\n")
