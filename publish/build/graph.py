@@ -84,6 +84,13 @@ SCHEMA_TYPES = {
 #: schema.org class of a work per actor type
 WORK_TYPES = {"report": "Report", "website": "WebSite", "agreement": "CreativeWork"}
 COLLABORATIONS = {"cluster-organisation", "innovation-network", "network", "partnership"}
+#: types whose very kind is a legal body (org:FormalOrganization, §A1); a research or knowledge
+#: centre, a science park, a growth forum or an organisation of no stated kind is only an
+#: org:Organization, and so is any unit of another organisation (re-read of #15)
+FORMAL_TYPES = {
+    "company", "university", "university-college", "school", "regional-authority", "ministry",
+    "public-agency", "statistics-office", "trade-association", "fund",
+}
 SEGMENT_CLASSES = {
     "document": FOAF.Document,
     "area": DOCO.Chapter, "section": DOCO.Section, "subsection": DOCO.Section,
@@ -290,7 +297,8 @@ class _Builder:
                 target = self.support(work, marker, "footnote-marker", slug, OA.linking)
                 self.prov.add((target, DCTERMS.references, note))
 
-    def actor_types(self, node: URIRef, kind: str, actor_type: str) -> None:
+    def actor_types(self, node: URIRef, kind: str, actor_type: str,
+                    part_of: str | None = None) -> None:
         """The classes of one annotated thing, from what the annex says it is (§A1): only an
         organisation or a group that acts is a vl:Actor; an initiative, programme or project is
         an activity (a vision a plan), a place or facility a place, a report or web site a
@@ -299,8 +307,10 @@ class _Builder:
         if kind in ("org", "region"):
             g.add((node, RDF.type, self.vl.Actor))
             g.add((node, RDF.type, ORG.Organization))
-            g.add((node, RDF.type, ORG.OrganizationalCollaboration
-                   if actor_type in COLLABORATIONS else ORG.FormalOrganization))
+            if actor_type in COLLABORATIONS:
+                g.add((node, RDF.type, ORG.OrganizationalCollaboration))
+            elif actor_type in FORMAL_TYPES and not part_of:
+                g.add((node, RDF.type, ORG.FormalOrganization))
             g.add((node, RDF.type, SCHEMA[SCHEMA_TYPES.get(actor_type, "Organization")]))
         elif kind == "group":
             # a collective subject the text does not split (§A3); members only where named
@@ -326,7 +336,7 @@ class _Builder:
         g = self.data
         for a in self.ann.actors.values():
             node = self.u.actor(a.kind, a.id)
-            self.actor_types(node, a.kind, a.type)
+            self.actor_types(node, a.kind, a.type, a.part_of)
             _da_en(g, node, a.label, SKOS.prefLabel, RDFS.label)
             _da_en(g, node, a.description, DCTERMS.description)
             for name in sorted(set(a.names) - set(a.label.values())):
