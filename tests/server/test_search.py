@@ -8,49 +8,25 @@ the real build served by `create_app` through `httpx.ASGITransport`.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
-from publish.build.pipeline import BuildResult
-from publish.server import create_app
-from tests.conftest import project_settings
+from tests.server.conftest import InProcess
 
 BASE = "https://w3id.org/vestlod/id/"
 
 
-class Client:
-    """A synchronous face on one in-process app (one event loop for the module)."""
-
-    def __init__(self, built: BuildResult) -> None:
-        settings = project_settings(dist_dir=built.out, query_workers=1, reload_interval=0)
-        self.app = create_app(settings)
-        self.loop = asyncio.new_event_loop()
-        self.lifespan = self.app.router.lifespan_context(self.app)
-        self.loop.run_until_complete(self.lifespan.__aenter__())
-        self.client = httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app),
-                                        base_url="http://testserver")
-
-    def get(self, path: str, **kwargs: Any) -> httpx.Response:
-        return self.loop.run_until_complete(self.client.get(path, **kwargs))
-
-    def close(self) -> None:
-        self.loop.run_until_complete(self.client.aclose())
-        self.loop.run_until_complete(self.lifespan.__aexit__(None, None, None))
-        self.loop.close()
-
-
 @pytest.fixture(scope="module")
-def client(built: BuildResult) -> Iterator[Client]:
-    c = Client(built)
-    yield c
-    c.close()
+def client(asgi_annex: InProcess) -> Iterator[httpx.Client]:
+    """The real build served in-process (tests/server/conftest.py)."""
+    with asgi_annex.client() as c:
+        yield c
 
 
-def search(client: Client, q: str, **params: Any) -> dict[str, Any]:
+def search(client: httpx.Client, q: str, **params: Any) -> dict[str, Any]:
     r = client.get("/search", params={"q": q, **params},
                    headers={"Accept": "application/json"})
     assert r.status_code == 200, r.text
@@ -58,11 +34,11 @@ def search(client: Client, q: str, **params: Any) -> dict[str, Any]:
     return data
 
 
-def top(client: Client, q: str, n: int = 3, **params: Any) -> list[str]:
+def top(client: httpx.Client, q: str, n: int = 3, **params: Any) -> list[str]:
     return [hit["iri"].removeprefix(BASE) for hit in search(client, q, **params)["results"][:n]]
 
 
-def test_json_results_in_rank_order_with_the_documented_fields(client: Client) -> None:
+def test_json_results_in_rank_order_with_the_documented_fields(client: httpx.Client) -> None:
     data = search(client, "Danish Food Cluster")
     assert data["results"][0]["iri"] == BASE + "org/danish-food-cluster"
     for hit in data["results"]:
@@ -80,23 +56,23 @@ def test_json_results_in_rank_order_with_the_documented_fields(client: Client) -
     ("Offshoreenergy.dk", "org/offshoreenergy-dk"),              # a dotted name
     ("vestas", "org/vestas"),                                    # case does not matter
 ])
-def test_finds_what_people_type(client: Client, typed: str, expected: str) -> None:
+def test_finds_what_people_type(client: httpx.Client, typed: str, expected: str) -> None:
     assert expected in top(client, typed), (typed, top(client, typed, 8))
 
 
-def test_a_name_as_the_annex_spells_it_finds_the_thing(client: Client) -> None:
+def test_a_name_as_the_annex_spells_it_finds_the_thing(client: httpx.Client) -> None:
     # The annex writes "BioMedCommunity" in one place and "BioMed Community" in another.
     assert "org/biomed-community" in top(client, "BioMedCommunity")
 
 
-def test_snippets_are_escaped_with_the_match_marked(client: Client) -> None:
+def test_snippets_are_escaped_with_the_match_marked(client: httpx.Client) -> None:
     hit = search(client, "fødevareklynge")["results"][0]
     assert "<mark>" in hit["snippet"]
     data = search(client, "<script>alert(1)</script> vestas")
     assert all("<script>" not in h["snippet"] for h in data["results"])
 
 
-def test_kind_filter_and_paging(client: Client) -> None:
+def test_kind_filter_and_paging(client: httpx.Client) -> None:
     everything = search(client, "region", per_page=50)
     orgs = search(client, "region", kind="org", per_page=50)
     assert orgs["total"] == everything["kinds"]["org"]
@@ -119,7 +95,7 @@ def test_kind_filter_and_paging(client: Client) -> None:
     {"q": "vind", "kind": "org; DROP TABLE doc"},
     {"q": "vind", "format": "xml"},
 ])
-def test_bad_input_is_a_400_with_a_message(client: Client, params: dict[str, str]) -> None:
+def test_bad_input_is_a_400_with_a_message(client: httpx.Client, params: dict[str, str]) -> None:
     r = client.get("/search", params={"format": "json", **params})
     assert r.status_code == 400, r.text
     assert r.text.strip()
@@ -129,13 +105,13 @@ def test_bad_input_is_a_400_with_a_message(client: Client, params: dict[str, str
     'vind AND NEAR(x y) OR "', "*", "vind*", "^vind", "name:vind", "NOT", "(((", "'; --",
     "🙂", "ø" * 200,
 ])
-def test_operators_and_odd_input_are_only_words(client: Client, q: str) -> None:
+def test_operators_and_odd_input_are_only_words(client: httpx.Client, q: str) -> None:
     r = client.get("/search", params={"q": q, "format": "json"})
     assert r.status_code == 200, r.text
     assert isinstance(r.json()["results"], list)
 
 
-def test_html_page_with_results_filters_and_a_labelled_box(client: Client) -> None:
+def test_html_page_with_results_filters_and_a_labelled_box(client: httpx.Client) -> None:
     r = client.get("/search", params={"q": "vind", "lang": "da"}, headers={"Accept": "text/html"})
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("text/html")
@@ -149,7 +125,7 @@ def test_html_page_with_results_filters_and_a_labelled_box(client: Client) -> No
     assert empty.status_code == 200  # the search page itself, with the box and a hint
 
 
-def test_every_page_has_a_search_box(client: Client) -> None:
+def test_every_page_has_a_search_box(client: httpx.Client) -> None:
     for path in ("/", "/doc/area/energiteknologi", "/doc/org/vestas", "/dumps/"):
         r = client.get(path, headers={"Accept": "text/html"})
         assert r.status_code == 200, path
@@ -157,13 +133,13 @@ def test_every_page_has_a_search_box(client: Client) -> None:
         assert '<label for="site-search"' in r.text, path
 
 
-def test_results_link_to_pages_that_exist(client: Client) -> None:
+def test_results_link_to_pages_that_exist(client: httpx.Client) -> None:
     for hit in search(client, "energi", per_page=10)["results"]:
         path = "/doc/" + hit["iri"].removeprefix(BASE)
         assert client.get(path, headers={"Accept": "text/html"}).status_code == 200, path
 
 
-def test_suggest_completes_names_from_their_first_letters(client: Client) -> None:
+def test_suggest_completes_names_from_their_first_letters(client: httpx.Client) -> None:
     r = client.get("/search/suggest", params={"q": "aalb"})
     assert r.status_code == 200
     found = [s["iri"] for s in r.json()["suggestions"]]
@@ -172,7 +148,7 @@ def test_suggest_completes_names_from_their_first_letters(client: Client) -> Non
     assert client.get("/search/suggest", params={"q": ""}).json()["suggestions"] == []
 
 
-def test_the_openapi_document_describes_search_from_its_models(client: Client) -> None:
+def test_the_openapi_document_describes_search_from_its_models(client: httpx.Client) -> None:
     doc = client.get("/openapi.json").json()
     params = {p["name"] for p in doc["paths"]["/search"]["get"]["parameters"]}
     assert {"q", "kind", "page", "per_page"} <= params
