@@ -12,16 +12,15 @@ The annex is built without the SHACL gate (its own benchmark is the build), into
 from __future__ import annotations
 
 import functools
-import os
 import shutil
 import statistics
-import subprocess
 import time
 from pathlib import Path
 
 import httpx
 import pyoxigraph as ox
 
+from bench.serve import serving
 from bench.stats import percentile_ms
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -90,22 +89,8 @@ def over_http(dist: Path, orgs: list[str], cache_mb: int, rounds: int, port: int
               record_from: int = 0) -> dict[str, float]:
     """GET every organisation page ``rounds`` times (da, en, da, …); rounds before
     ``record_from`` only fill the cache."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VESTLOD_")}
-    env.update({"VESTLOD_CACHE_MB": str(cache_mb), "VESTLOD_RELOAD_INTERVAL": "0",
-                "VESTLOD_QUERY_WORKERS": "2"})
-    proc = subprocess.Popen(
-        [str(ROOT / ".venv/bin/vestlod"), "serve", "--port", str(port), "--dist", str(dist)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=dist.parent)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(url + "/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            time.sleep(0.1)
+    with serving(dist, port, cache_mb=str(cache_mb), reload_interval="0",
+                 query_workers="2") as url:
         times: list[float] = []
         with httpx.Client(base_url=url, timeout=30) as client:
             for path in orgs[:3]:  # warm up the connection and the workers
@@ -119,9 +104,6 @@ def over_http(dist: Path, orgs: list[str], cache_mb: int, rounds: int, port: int
                         times.append(time.perf_counter() - t0)
                     resp.raise_for_status()
         return _stats(times)
-    finally:
-        proc.terminate()
-        proc.wait(10)
 
 
 def run(work: Path, port_a: int, port_b: int, rounds: int = 5) -> dict[str, object]:

@@ -12,13 +12,12 @@ names, prefixes. The target in the issue is p50 < 20 ms on the annex.
 
 from __future__ import annotations
 
-import os
-import subprocess
 import time
 from pathlib import Path
 
 import httpx
 
+from bench.serve import serving
 from bench.stats import percentile_ms
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -61,21 +60,7 @@ def in_process(dist: Path, rounds: int) -> dict[str, float | None]:
 
 
 def over_http(dist: Path, port: int, rounds: int) -> dict[str, dict[str, float | None]]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VESTLOD_")}
-    env.update({"VESTLOD_RELOAD_INTERVAL": "0", "VESTLOD_QUERY_WORKERS": "1"})
-    proc = subprocess.Popen(
-        [str(ROOT / ".venv/bin/vestlod"), "serve", "--port", str(port), "--dist", str(dist)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=dist.parent)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(url + "/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            time.sleep(0.1)
+    with serving(dist, port, reload_interval="0", query_workers="1") as url:
         search: list[float] = []
         health: list[float] = []
         with httpx.Client(base_url=url, timeout=30) as client:
@@ -90,9 +75,6 @@ def over_http(dist: Path, port: int, rounds: int) -> dict[str, dict[str, float |
                     client.get("/search", params={"q": q, "format": "json"}).raise_for_status()
                     search.append(time.perf_counter() - t0)
         return {"http_search": _stats(search), "http_healthz": _stats(health)}
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def run(work: Path, port: int, rounds: int = 20) -> dict[str, object]:
