@@ -205,3 +205,27 @@ def test_the_sitemap_lists_no_retired_iri(tmp_path: Path) -> None:
         assert "old-a1" not in sitemap and "actor/gone" not in sitemap
 
     serve(tmp_path, trig_with(MOVED, GONE), check)
+
+
+def test_an_earlier_builds_activity_answers_410_by_rule_and_the_current_one_is_described(
+        tmp_path: Path) -> None:
+    """Every change of the sources mints a new build activity IRI (named after the inputs'
+    hash); the previous one is gone without a row in retired.csv, and says why."""
+    current, earlier = "id/activity/build-0123456789abcdef", "id/activity/build-fedcba9876543210"
+    ds = Dataset()
+    ds.parse(data=trig_with(GONE), format="trig")
+    prov = ds.graph(Uris(BASE).graph("provenance"))
+    prov.add((URIRef(BASE + current), rdflib.RDF.type, rdflib.PROV.Activity))
+    prov.add((URIRef(BASE + "id/actor/a1"), rdflib.PROV.wasGeneratedBy, URIRef(BASE + current)))
+
+    async def check(client: httpx.AsyncClient, app: FastAPI) -> None:
+        assert (await client.get("/id/" + current[3:])).status_code == 303
+        gone = await client.get("/doc/" + earlier[3:], params={"lang": "en"},
+                                headers={"Accept": "text/html"})
+        assert gone.status_code == 410 and "earlier builds are not kept" in gone.text
+        assert (await client.get("/" + earlier)).status_code == 410
+        # only the exact shape of a build IRI is retired by rule
+        assert (await client.get("/id/activity/build-not-a-hash")).status_code == 404
+        assert (await client.get("/id/activity/other-0123456789abcdef")).status_code == 404
+
+    serve(tmp_path, ds.serialize(format="trig"), check)
