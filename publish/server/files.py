@@ -24,7 +24,7 @@ from starlette.routing import Route
 
 from publish.errors import NotFound
 from publish.formats import by_suffix
-from publish.layout import CATALOG, SUMS, read_sums
+from publish.layout import CATALOG, SUMS, TABLES_METADATA, read_sums
 from publish.server.conditional import (
     IMMUTABLE,
     REVALIDATE,
@@ -65,11 +65,20 @@ def listed_files(folder: Path) -> list[tuple[str, int, str]]:
     return out
 
 
+#: the CSV tables and their CSV on the Web metadata (`publish.build.tables`)
+CSV_TYPE = "text/csv; charset=utf-8"
+CSVM_TYPE = "application/csvm+json"
+
+
 def dump_media_type(name: str) -> str:
     if name.endswith(".gz"):
         return "application/gzip"
     if name == SUMS:
         return "text/plain; charset=utf-8"
+    if name.endswith(".csv-metadata.json"):
+        return CSVM_TYPE
+    if name.endswith(".csv"):
+        return CSV_TYPE
     fmt = by_suffix(Path(name).suffix)
     return fmt.content_type if fmt else "application/octet-stream"
 
@@ -196,6 +205,10 @@ async def _send_file(request: Request, version: str, folder: Path, wanted: str, 
     if unchanged is not None:
         return unchanged
     headers["Digest"] = f"sha-256={digest}"
+    if name.endswith(".csv") and TABLES_METADATA in files:
+        # CSVW's way to find a table's metadata (tabular-metadata §5.2); relative, so a versioned
+        # address points at the metadata of the same version
+        headers["Link"] = f'<{TABLES_METADATA}>; rel="describedby"; type="{CSVM_TYPE}"'
     return FileResponse(folder / name, media_type=dump_media_type(name), filename=name,
                         headers=headers)
 
