@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import anyio.to_thread
 import pyoxigraph as ox
@@ -133,6 +134,26 @@ async def catalog(request: Request) -> Response:
     return Response(body, media_type=fmt.content_type, headers=headers)
 
 
+def listed_tables(folder: Path, files: list[tuple[str, int, str]]) -> list[dict[str, Any]]:
+    """The CSV tables of a build as its CSVW metadata describes them (name, titles and
+    descriptions by language, size), for the downloads page; none when it has no metadata."""
+    sizes = {name: size for name, size, _ in files}
+    if TABLES_METADATA not in sizes:
+        return []
+    try:
+        data = json.loads((folder / TABLES_METADATA).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+
+    def texts(values: Any) -> dict[str, str]:
+        return {v.get("@language", ""): str(v.get("@value", "")) for v in values or []
+                if isinstance(v, dict)}
+
+    return [{"name": t["url"], "size": sizes[t["url"]], "title": texts(t.get("dc:title")),
+             "description": texts(t.get("dc:description"))}
+            for t in data.get("tables", []) if isinstance(t, dict) and t.get("url") in sizes]
+
+
 async def dumps_index(request: Request) -> Response:
     live, folder = await served_folder(request)
     files = await anyio.to_thread.run_sync(listed_files, folder)
@@ -145,7 +166,8 @@ async def dumps_index(request: Request) -> Response:
         return Response(json.dumps(listing, indent=1), media_type="application/json",
                         headers=headers)
     pages: Pages = request.app.state.pages
-    html = pages.dumps(request_lang(request), "/dumps/", listing)
+    tables = await anyio.to_thread.run_sync(listed_tables, folder, files)
+    html = pages.dumps(request_lang(request), "/dumps/", listing, tables, TABLES_METADATA)
     headers.update(cache_headers(vary="Accept, Accept-Language"))
     return Response(html, media_type=HTML.content_type, headers=headers)
 
