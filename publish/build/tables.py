@@ -79,7 +79,9 @@ class Column:
     cells: dict[str, list[str]] = field(default_factory=dict)
 
     def describe(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"name": self.name, "titles": self.titles,
+        # the header cell (the name) is a title too, language undefined: CSVW checks the
+        # header row against a column's titles, and portals show the Danish or English one
+        out: dict[str, Any] = {"name": self.name, "titles": {**self.titles, "und": self.name},
                                "datatype": self.datatype}
         if self.required:
             out["required"] = True
@@ -224,7 +226,7 @@ def _sorted_cells(columns: Iterable[Column]) -> None:
     for column in by_name.values():
         if column.separator == IRI_SEPARATOR:
             for key, values in column.cells.items():
-                order = sorted(range(len(values)), key=lambda i, v=values: v[i])  # type: ignore[misc]
+                order = sorted(range(len(values)), key=values.__getitem__)
                 column.cells[key] = [values[i] for i in order]
                 for lang in ("da", "en"):
                     labels = by_name.get(f"{column.name}_{lang}")

@@ -92,7 +92,8 @@ def test_columns_have_names_titles_in_both_languages_and_datatypes(built: BuildR
         columns = table["tableSchema"]["columns"]
         assert header.split(",") == [c["name"] for c in columns]
         for column in columns:
-            assert set(column["titles"]) == {"da", "en"}, column
+            assert set(column["titles"]) == {"da", "en", "und"}, column
+            assert column["titles"]["und"] == column["name"]  # the header row's own title
             assert column["datatype"], column
         assert {t["@language"] for t in table["dc:title"]} == {"da", "en"}
 
