@@ -21,6 +21,15 @@ CATALOG = "catalog.ttl"
 REPORT = "validation-report.ttl"
 #: the full-text search index (SQLite FTS5) the server's /search reads
 SEARCH = "search.sqlite"
+#: the CSV tables for portals (`publish.build.tables`), in the order their metadata lists them
+TABLES = ("actors", "figures", "strength-positions", "relations")
+#: the CSV on the Web table group that describes them (``application/csvm+json``)
+TABLES_METADATA = "vestlod-tables.csv-metadata.json"
+
+
+def table_file(name: str) -> str:
+    """The file of one table: ``actors`` → ``vestlod-actors.csv``."""
+    return f"vestlod-{name}.csv"
 
 
 def sums_text(digests: Mapping[str, str]) -> str:

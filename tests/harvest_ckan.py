@@ -37,7 +37,8 @@ def harvest(path: str, locale: str = "en", profile: str = "euro_dcat_ap_3") -> d
             "tags": sorted(t["name"] for t in ds.get("tags", [])),
             "resources": [{k: r.get(k) for k in (
                 "uri", "name", "url", "download_url", "access_url", "format", "mimetype",
-                "size", "hash", "hash_algorithm", "license", "compress_format")}
+                "size", "hash", "hash_algorithm", "license", "compress_format", "conforms_to",
+                "documentation")}
                 for r in ds.get("resources", [])],
         })
     return {"datasets": sorted(datasets, key=lambda d: d["uri"] or "")}

@@ -39,6 +39,7 @@ from publish import __version__
 from publish.config import Settings
 from publish.errors import BuildError
 from publish.formats import Format, by_suffix
+from publish.layout import TABLES, TABLES_METADATA, table_file
 from publish.profiles import DCAT_AP_3, DCAT_AP_DK, Profile
 from publish.uris import Uris
 from publish.vocab import (
@@ -66,7 +67,7 @@ from publish.vocab import (
 #: format key of `publish.formats` → code in the EU file-type authority table
 FILE_TYPES: dict[str, str] = {
     "turtle": "RDF_TURTLE", "ntriples": "RDF_N_TRIPLES", "jsonld": "JSON_LD",
-    "rdfxml": "RDF_XML", "trig": "RDF_TRIG", "nquads": "RDF_N_QUADS",
+    "rdfxml": "RDF_XML", "trig": "RDF_TRIG", "nquads": "RDF_N_QUADS", "csv": "CSV",
 }
 #: compression suffix → IANA media type of the compression (dcat:compressFormat)
 COMPRESSIONS: dict[str, str] = {".gz": "application/gzip"}
@@ -324,20 +325,44 @@ class _Catalog:
             if key in counts:
                 self.add(ds, prop, Literal(int(counts[key]), datatype=XSD.integer))
         subsets = {AREA_FILE.format(slug=slug) for slug in self.d["areas"]}
-        dumps = {n: v for n, v in distributions.items() if n not in subsets}
+        tables = [table_file(name) for name in TABLES]
+        dumps = {n: v for n, v in distributions.items()
+                 if n not in subsets and n not in tables and n != TABLES_METADATA}
         if not dumps:
             raise BuildError("catalog: no dumps to describe")
         for name, stats in sorted(dumps.items()):
             dist = self.dump(name, stats, self.d["distribution"])
             self.add(ds, DCAT.distribution, dist)
             self.add(ds, VOID.dataDump, URIRef(self.download_url(name)))
+        for table in TABLES:
+            if table_file(table) in distributions:
+                self.add(ds, DCAT.distribution, self.table(table, distributions))
         self.add(ds, DCAT.distribution, self.sparql_distribution("vestlod"))
         return ds
+
+    def table(self, name: str, distributions: Distributions) -> URIRef:
+        """One CSV table for portals (`publish.build.tables`): a download like a dump, in IANA
+        ``text/csv`` and the EU file type CSV, conforming to the W3C tabular data model, with
+        its CSV on the Web metadata (the table group of all tables) as its documentation."""
+        from publish.build.tables import DESCRIPTIONS, TITLES
+
+        if TABLES_METADATA not in distributions:
+            raise BuildError(f"catalog: the tables are published without {TABLES_METADATA}")
+        wording = self.d["table_distribution"]
+        words = {key: {lang: str(text).replace("{table}", TITLES[name][lang]).replace(
+                     "{about}", DESCRIPTIONS[name][lang]) for lang, text in wording[key].items()}
+                 for key in ("title", "description")}
+        file = table_file(name)
+        dist = self.dump(file, distributions[file], words, standard="csvw")
+        metadata = self.typed(URIRef(self.download_url(TABLES_METADATA)), FOAF.Document)
+        self.add(dist, FOAF.page, metadata)
+        return dist
 
     def download_url(self, name: str) -> str:
         return f"{self.s.base_iri}dumps/{name}"
 
-    def dump(self, name: str, stats: tuple[int, str, str], spec: Mapping[str, Any]) -> URIRef:
+    def dump(self, name: str, stats: tuple[int, str, str], spec: Mapping[str, Any],
+             standard: str = "ontology") -> URIRef:
         """A downloadable file: a dump of the whole dataset or an area's subset (`spec` words
         it). Size and checksum as the profile wants them: DCAT-AP 3 a nonNegativeInteger and
         SHA-256, the DCAT-AP 2 based profiles a decimal and SHA-1."""
@@ -374,7 +399,7 @@ class _Catalog:
             self.add(algorithm, OWL.sameAs, SPDX.checksumAlgorithm_sha256)
             self.add(checksum, SPDX.checksumValue, Literal(digest, datatype=XSD.hexBinary))
         self.add(dist, SPDX.checksum, checksum)
-        self.distribution_common(dist)
+        self.distribution_common(dist, standard)
         return dist
 
     def rights_statement(self) -> URIRef:
@@ -385,12 +410,14 @@ class _Catalog:
         self.texts(iri, RDFS.label, spec["label"])
         return iri
 
-    def distribution_common(self, dist: URIRef) -> None:
+    def distribution_common(self, dist: URIRef, standard: str = "ontology") -> None:
+        """What every distribution says; it conforms to `standard` (a key of ``standards:``):
+        the ontology for RDF, the tabular data model for the CSV tables."""
         self.add(dist, DCTERMS.license, self.licence)
         self.add(dist, DCTERMS.rights, self.rights_statement())
         self.languages(dist)
         self.dates(dist)
-        self.add(dist, DCTERMS.conformsTo, self.standard("ontology"))
+        self.add(dist, DCTERMS.conformsTo, self.standard(standard))
 
     def sparql_distribution(self, slug: str) -> URIRef:
         """Access to a dataset through the SPARQL endpoint (DCAT-AP links a dataset to a data

@@ -46,9 +46,10 @@ RATINGS: tuple[tuple[int, str], ...] = ((351, "Excellent"), (221, "Good"), (121,
 DIMENSIONS = ("findability", "accessibility", "interoperability", "reusability",
               "contextuality")
 
-#: EU file types that the MQA counts as machine-readable and as non-proprietary (those we use)
+#: EU file types that the MQA counts as machine-readable and as non-proprietary (those we use;
+#: the file-type table marks each `is-machine-readable` and `is-nonPropExt`, CSV included)
 MACHINE_READABLE = {f"{AUTHORITY}file-type/{c}" for c in (
-    "RDF_TURTLE", "RDF_N_TRIPLES", "JSON_LD", "RDF_XML", "RDF_TRIG", "RDF_N_QUADS")}
+    "RDF_TURTLE", "RDF_N_TRIPLES", "JSON_LD", "RDF_XML", "RDF_TRIG", "RDF_N_QUADS", "CSV")}
 NON_PROPRIETARY = set(MACHINE_READABLE)
 
 

@@ -137,12 +137,22 @@ class Prepared:
         return describe
 
     def subsets(self, settings: Settings) -> dict[str, bytes]:
-        """The business areas' downloads (`publish.build.subsets`)."""
+        """The downloads beside the dumps, which the catalog describes like them: the business
+        areas' parts (`publish.build.subsets`) and the CSV tables with their CSVW metadata
+        (`publish.build.tables`)."""
         from publish.build.dumps import prefixes_of, to_quads
         from publish.build.subsets import area_subsets
+        from publish.build.tables import tables_files
 
         prefixes = prefixes_of(self.dataset, to_quads(self.dataset))
-        return area_subsets(self.dataset, settings.base_iri, self.catalog_data["areas"], prefixes)
+        spec = self.catalog_data["dataset"]
+        dataset_iri = spec["iri"] if "://" in spec["iri"] else settings.base_iri + spec["iri"]
+        return {
+            **area_subsets(self.dataset, settings.base_iri, self.catalog_data["areas"],
+                           prefixes),
+            **tables_files(self.dataset, settings.base_iri, settings.license, spec["title"],
+                           dataset_iri),
+        }
 
 
 def prepare(settings: Settings, annotations: Callable[[Document, Path], Annotations],

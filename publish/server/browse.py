@@ -35,9 +35,17 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from publish import vocab
 from publish.errors import BadRequest, NotAcceptable, NotFound
 from publish.formats import compact
+from publish.indexes import (
+    FIGURE_EXTRAS,
+    actors_query,
+    concepts_query,
+    facets_query,
+    figure_columns_query,
+    figures_query,
+    relations_query,
+)
 from publish.server import lookup
 from publish.server.conditional import cache_headers, make_etag, not_modified
 from publish.server.describe import SKOS
@@ -45,110 +53,6 @@ from publish.server.live import Live, Serving
 from publish.server.negotiation import HTML, request_lang
 from publish.server.pages import Pages
 from publish.server.pages.i18n import PREDICATE_NAMES
-
-PROLOGUE = "".join(
-    f"PREFIX {name}: <{iri}>\n"
-    for name, iri in vocab.prefixes((
-        "rdf", "rdfs", "skos", "schema", "dcterms", "oa", "qb", "org",
-        "sdmx-measure", "sdmx-attribute", "sdmx-dimension",
-    )).items()
-)
-
-#: a label in one language of ``?x`` into ``?x_da``/``?x_en``/``?x_any`` (SAMPLEd by the caller)
-def _labels(var: str) -> str:
-    return (
-        f"OPTIONAL {{ ?{var} skos:prefLabel|rdfs:label ?{var}_da "
-        f"FILTER(langMatches(lang(?{var}_da), \"da\")) }}\n"
-        f"OPTIONAL {{ ?{var} skos:prefLabel|rdfs:label ?{var}_en "
-        f"FILTER(langMatches(lang(?{var}_en), \"en\")) }}\n"
-        f"OPTIONAL {{ ?{var} skos:prefLabel|rdfs:label|skos:notation ?{var}_any }}\n"
-    )
-
-
-def _sampled(var: str) -> str:
-    return (f"(SAMPLE(?{var}_da) AS ?{var}_da) (SAMPLE(?{var}_en) AS ?{var}_en) "
-            f"(SAMPLE(?{var}_any) AS ?{var}_any)")
-
-
-def actors_query(vl: str) -> str:
-    return PROLOGUE + f"""
-SELECT ?actor {_sampled("actor")} WHERE {{
-  ?actor a <{vl}Actor> .
-  {_labels("actor")}
-}} GROUP BY ?actor"""
-
-
-def facets_query(vl: str) -> str:
-    """(actor, facet, value): kinds of actor from ``dcterms:type``; business areas whose
-    sections of the annex name the actor; regions (anything with a ``skos:notation``, such as a
-    NUTS code) the actor is located or contained in."""
-    return PROLOGUE + f"""
-SELECT ?actor ?facet ?value {_sampled("value")} WHERE {{
-  ?actor a <{vl}Actor> .
-  {{ ?actor dcterms:type ?value . BIND("type" AS ?facet) }}
-  UNION {{ ?ann oa:hasBody ?actor ; oa:hasTarget/dcterms:isPartOf* ?section .
-           ?value schema:subjectOf ?section ; a <{vl}BusinessArea> . BIND("area" AS ?facet) }}
-  UNION {{ ?actor (schema:location|schema:containedInPlace|dcterms:spatial)+ ?value .
-           ?value skos:notation ?code . FILTER(isIRI(?value)) BIND("region" AS ?facet) }}
-  {_labels("value")}
-}} GROUP BY ?actor ?facet ?value"""
-
-
-def figure_columns_query() -> str:
-    """The components of every Data Cube structure, in their order: the columns of figures."""
-    return PROLOGUE + """
-SELECT ?p (MIN(?order) AS ?o) (SAMPLE(?kind) AS ?k) (SAMPLE(?p_da) AS ?p_da)
-       (SAMPLE(?p_en) AS ?p_en) WHERE {
-  ?dsd a qb:DataStructureDefinition ; qb:component ?c .
-  ?c ?kind ?p . FILTER(?kind IN (qb:dimension, qb:measure, qb:attribute))
-  OPTIONAL { ?c qb:order ?order }
-  OPTIONAL { ?p rdfs:label ?p_da FILTER(langMatches(lang(?p_da), "da")) }
-  OPTIONAL { ?p rdfs:label ?p_en FILTER(langMatches(lang(?p_en), "en")) }
-} GROUP BY ?p"""
-
-
-#: shown next to the structure's components when a figure has them (bounds, the wording)
-FIGURE_EXTRAS = ("schema:minValue", "schema:maxValue", "<{vl}lowerBound>", "<{vl}upperBound>",
-                 "<{vl}expression>")
-
-
-def figures_query(vl: str) -> str:
-    extras = " ".join(e.format(vl=vl) for e in FIGURE_EXTRAS)
-    return PROLOGUE + f"""
-SELECT ?figure ?p ?o (SAMPLE(lang(?o)) AS ?o_lang) (SAMPLE(datatype(?o)) AS ?o_type)
-       {_sampled("o")} WHERE {{
-  ?figure a qb:Observation ; ?p ?o .
-  {{ ?dsd qb:component/(qb:dimension|qb:measure|qb:attribute) ?p }}
-  UNION {{ VALUES ?p {{ skos:prefLabel {extras} }} }}
-  {_labels("o")}
-}} GROUP BY ?figure ?p ?o"""
-
-
-def concepts_query(cls: str) -> str:
-    """Every instance of ``cls`` with its labels, business area and a note, if any."""
-    return PROLOGUE + f"""
-SELECT ?item ?area {_sampled("item")} {_sampled("area")}
-       (SAMPLE(?note_da) AS ?note_da) (SAMPLE(?note_en) AS ?note_en) WHERE {{
-  ?item a <{cls}> .
-  OPTIONAL {{ ?item <{cls.rsplit("#", 1)[0]}#businessArea> ?area . {_labels("area")} }}
-  OPTIONAL {{ ?item skos:definition|skos:scopeNote|dcterms:description ?note_da
-             FILTER(langMatches(lang(?note_da), "da")) }}
-  OPTIONAL {{ ?item skos:definition|skos:scopeNote|dcterms:description ?note_en
-             FILTER(langMatches(lang(?note_en), "en")) }}
-  {_labels("item")}
-}} GROUP BY ?item ?area"""
-
-
-def relations_query(vl: str) -> str:
-    """Every statement between two actors whose property a relation type names."""
-    return PROLOGUE + f"""
-SELECT ?source ?target ?type {_sampled("type")} WHERE {{
-  ?type a <{vl}RelationType> ; <{vl}property> ?p .
-  ?source ?p ?target .
-  ?source a <{vl}Actor> . ?target a <{vl}Actor> .
-  {_labels("type")}
-}} GROUP BY ?source ?target ?type"""
-
 
 # ---- a term and its labels ----------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import anyio.to_thread
 import pyoxigraph as ox
@@ -24,7 +25,7 @@ from starlette.routing import Route
 
 from publish.errors import NotFound
 from publish.formats import by_suffix
-from publish.layout import CATALOG, SUMS, read_sums
+from publish.layout import CATALOG, SUMS, TABLES_METADATA, read_sums
 from publish.server.conditional import (
     IMMUTABLE,
     REVALIDATE,
@@ -65,11 +66,20 @@ def listed_files(folder: Path) -> list[tuple[str, int, str]]:
     return out
 
 
+#: the CSV tables and their CSV on the Web metadata (`publish.build.tables`)
+CSV_TYPE = "text/csv; charset=utf-8"
+CSVM_TYPE = "application/csvm+json"
+
+
 def dump_media_type(name: str) -> str:
     if name.endswith(".gz"):
         return "application/gzip"
     if name == SUMS:
         return "text/plain; charset=utf-8"
+    if name.endswith(".csv-metadata.json"):
+        return CSVM_TYPE
+    if name.endswith(".csv"):
+        return CSV_TYPE
     fmt = by_suffix(Path(name).suffix)
     return fmt.content_type if fmt else "application/octet-stream"
 
@@ -124,6 +134,26 @@ async def catalog(request: Request) -> Response:
     return Response(body, media_type=fmt.content_type, headers=headers)
 
 
+def listed_tables(folder: Path, files: list[tuple[str, int, str]]) -> list[dict[str, Any]]:
+    """The CSV tables of a build as its CSVW metadata describes them (name, titles and
+    descriptions by language, size), for the downloads page; none when it has no metadata."""
+    sizes = {name: size for name, size, _ in files}
+    if TABLES_METADATA not in sizes:
+        return []
+    try:
+        data = json.loads((folder / TABLES_METADATA).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+
+    def texts(values: Any) -> dict[str, str]:
+        return {v.get("@language", ""): str(v.get("@value", "")) for v in values or []
+                if isinstance(v, dict)}
+
+    return [{"name": t["url"], "size": sizes[t["url"]], "title": texts(t.get("dc:title")),
+             "description": texts(t.get("dc:description"))}
+            for t in data.get("tables", []) if isinstance(t, dict) and t.get("url") in sizes]
+
+
 async def dumps_index(request: Request) -> Response:
     live, folder = await served_folder(request)
     files = await anyio.to_thread.run_sync(listed_files, folder)
@@ -136,7 +166,8 @@ async def dumps_index(request: Request) -> Response:
         return Response(json.dumps(listing, indent=1), media_type="application/json",
                         headers=headers)
     pages: Pages = request.app.state.pages
-    html = pages.dumps(request_lang(request), "/dumps/", listing)
+    tables = await anyio.to_thread.run_sync(listed_tables, folder, files)
+    html = pages.dumps(request_lang(request), "/dumps/", listing, tables, TABLES_METADATA)
     headers.update(cache_headers(vary="Accept, Accept-Language"))
     return Response(html, media_type=HTML.content_type, headers=headers)
 
@@ -196,6 +227,10 @@ async def _send_file(request: Request, version: str, folder: Path, wanted: str, 
     if unchanged is not None:
         return unchanged
     headers["Digest"] = f"sha-256={digest}"
+    if name.endswith(".csv") and TABLES_METADATA in files:
+        # CSVW's way to find a table's metadata (tabular-metadata §5.2); relative, so a versioned
+        # address points at the metadata of the same version
+        headers["Link"] = f'<{TABLES_METADATA}>; rel="describedby"; type="{CSVM_TYPE}"'
     return FileResponse(folder / name, media_type=dump_media_type(name), filename=name,
                         headers=headers)
 

@@ -7,9 +7,9 @@ dataset that was swapped out meanwhile is returned but not kept.
 
 from __future__ import annotations
 
-import json
 import logging
 
+from publish.indexes import rows_of_results_json
 from publish.query.store import QueryRequest
 from publish.server.cache import Cached
 from publish.server.describe import ONTOLOGY_QUERY, Description, describe_query
@@ -48,8 +48,7 @@ async def select(serving: Serving, live: Live, key: str, query: str) -> list[dic
         cached = Cached(result.body, "application/sparql-results+json", ())
         if serving.current is live:
             serving.cache.put(cache_key, cached)
-    data = json.loads(cached.body)
-    return [{k: v["value"] for k, v in row.items()} for row in data["results"]["bindings"]]
+    return rows_of_results_json(cached.body)
 
 
 async def describe(serving: Serving, live: Live, iri: str, kind: str) -> Description:

@@ -7,7 +7,11 @@
 // or null, "screenshot": "file.png" or null, "keyboard": true|false}]}. Prints one JSON
 // object: {"pages": [{"url", "violations": [{"id", "impact", "help", "nodes": [targets]}],
 // "passes": n, "focusable": n, "reached": n, "unreached": [html], "probe": value of the
-// item's "probe" expression, "error": null}]}. The CSP of our pages allows
+// item's "probe" expression, "error": null}]}. An item may list "actions" to run before the
+// probe and the audit, as a reader would: {"eval": "js"} (run in the page), {"type": "text"}
+// (real key presses into the focused element), {"press": "Enter"}, {"wait": "css selector"},
+// {"pause": ms}; so a page is audited in the state they leave (an open list of suggestions).
+// The CSP of our pages allows
 // only our own scripts, so the context bypasses CSP to inject axe (the page's own scripts
 // still run under it).
 import { readFileSync } from "node:fs";
@@ -36,6 +40,19 @@ try {
         await page.waitForSelector(item.wait, { timeout: 20000 });
       }
       await page.waitForTimeout(item.settle || 200);
+      for (const action of item.actions || []) {
+        if (action.eval) {
+          await page.evaluate(action.eval);
+        } else if (action.type !== undefined) {
+          await page.keyboard.type(action.type, { delay: 60 });
+        } else if (action.press) {
+          await page.keyboard.press(action.press);
+        } else if (action.wait) {
+          await page.waitForSelector(action.wait, { timeout: 20000 });
+        } else if (action.pause) {
+          await page.waitForTimeout(action.pause);
+        }
+      }
       if (item.probe) {
         result.probe = await page.evaluate(item.probe);
       }

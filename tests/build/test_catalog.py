@@ -28,6 +28,7 @@ from publish.build.catalog import (
 from publish.build.dumps import DUMPS
 from publish.build.pipeline import BuildResult
 from publish.errors import BuildError
+from publish.layout import TABLES, TABLES_METADATA, table_file
 from tests.conftest import ROOT, project_settings
 from tests.dcat_ap import SHARED, VOCABULARY, Result, check, shapes, subset_file
 
@@ -108,7 +109,7 @@ def test_against_2_1_1_only_the_rules_3_0_changed_are_violated(
     assert not other, "\n".join(map(str, other))
     assert kinds == DIFFERENCES_2_1_1
     downloads = set(catalog.subjects(DCAT.downloadURL, None))
-    assert len(violations) == 2 * len(downloads) == 2 * (len(DUMPS) + len(AREAS))
+    assert len(violations) == 2 * len(downloads) == 2 * (len(DUMPS) + len(AREAS) + len(TABLES))
     unexplained = [r for r in by_severity(results, "Warning") if explain(r) is None]
     assert not unexplained, "\n".join(map(str, unexplained))
 
@@ -155,8 +156,9 @@ def test_distributions_describe_the_published_files(built: BuildResult, catalog:
         assert str(catalog.value(dist, DCAT.accessURL)) == url
         assert catalog.value(dist, DCTERMS.license) == URIRef(AUTH + "licence/CC_BY_4_0")
         described.add(name)
-    # every dump and area subset; not the catalogs, the report or SHA256SUMS
-    assert described == set(DUMPS) | {f"vestlod-{a}.ttl" for a in AREAS}
+    # every dump, area subset and CSV table; not the catalogs, the report or SHA256SUMS
+    assert described == set(DUMPS) | {f"vestlod-{a}.ttl" for a in AREAS} | {
+        table_file(t) for t in TABLES}
     sums = (built.out / "SHA256SUMS").read_text()
     catalog_sha = hashlib.sha256((built.out / "catalog.ttl").read_bytes()).hexdigest()
     assert f"{catalog_sha}  catalog.ttl" in sums
@@ -177,6 +179,31 @@ def test_media_types_and_file_types(catalog: Graph) -> None:
         "vestlod.jsonld": ("application/ld+json", "JSON_LD", None),
         "vestlod.rdf": ("application/rdf+xml", "RDF_XML", None),
     }
+
+
+def test_each_csv_table_is_a_distribution_of_the_whole_dataset(
+        built: BuildResult, catalog: Graph) -> None:
+    """IANA text/csv, the EU file type CSV, conforming to the W3C tabular data model, its CSVW
+    metadata (a published file too) as its page, the dataset's licence."""
+    tables = {URIRef(BASE + "id/distribution/" + table_file(t).replace(".", "-")): t
+              for t in TABLES}
+    assert set(tables) <= set(catalog.objects(WHOLE, DCAT.distribution))
+    metadata = URIRef(BASE + "dumps/" + TABLES_METADATA)
+    assert (built.out / TABLES_METADATA).is_file()
+    for dist, table in tables.items():
+        assert catalog.value(dist, DCAT.downloadURL) == URIRef(BASE + "dumps/" + table_file(table))
+        assert catalog.value(dist, DCAT.mediaType) == URIRef(
+            "https://www.iana.org/assignments/media-types/text/csv")
+        assert catalog.value(dist, DCTERMS.format) == URIRef(AUTH + "file-type/CSV")
+        assert set(catalog.objects(dist, DCTERMS.conformsTo)) == {
+            URIRef("http://www.w3.org/TR/tabular-data-model/")}
+        assert catalog.value(dist, FOAF.page) == metadata
+        assert catalog.value(dist, DCTERMS.license) == URIRef(AUTH + "licence/CC_BY_4_0")
+        titles = {t.language: str(t) for t in catalog.objects(dist, DCTERMS.title)
+                  if isinstance(t, Literal)}
+        assert set(titles) == {"da", "en"} and all("(CSV)" in t for t in titles.values())
+    # not described as a download of its own: it documents the tables
+    assert metadata not in set(catalog.objects(None, DCAT.downloadURL))
 
 
 def test_whole_and_area_datasets_service_and_agents(catalog: Graph) -> None:
@@ -306,5 +333,6 @@ def test_dump_format_comes_from_the_format_table() -> None:
     fmt, compression = dump_format("vestlod.nt.gz")
     assert (fmt.key, compression) == ("ntriples", "application/gzip")
     assert dump_format("x.ttl")[0].media_type == "text/turtle"
+    assert dump_format("vestlod-actors.csv")[0].media_type == "text/csv"
     with pytest.raises(BuildError):
-        dump_format("vestlod.csv")
+        dump_format("vestlod.tsv")

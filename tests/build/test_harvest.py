@@ -26,6 +26,7 @@ import pytest
 
 from publish.build.dumps import DUMPS
 from publish.build.pipeline import BuildResult
+from publish.layout import TABLES, TABLES_METADATA, table_file
 from publish.profiles import DCAT_AP_2, DCAT_AP_3, DCAT_AP_DK, Profile
 from tests.conftest import ROOT
 
@@ -60,7 +61,8 @@ def test_ckanext_dcat_harvests_datasets_distributions_and_licence(
     assert whole["title"] == "Styrket vestdansk samarbejde som linked data"  # Danish portal
     assert whole["publisher_name"].startswith("Det vestdanske samarbejde")
     downloads = {r["download_url"]: r for r in whole["resources"] if r["download_url"]}
-    assert set(downloads) == {BASE + "dumps/" + name for name in DUMPS}
+    assert set(downloads) == {BASE + "dumps/" + name for name in DUMPS} | {
+        BASE + "dumps/" + table_file(t) for t in TABLES}
     algorithm = hashlib.sha1 if profile.dcat_ap_2 else hashlib.sha256
     for ds in datasets.values():
         assert ds["notes"]  # the description
@@ -99,3 +101,28 @@ def test_the_dk_file_loses_nothing_a_portal_shows(built: BuildResult) -> None:
         dk = kept(harvest(built, locale, DCAT_AP_DK))
         assert dk == kept(harvest(built, locale, DCAT_AP_3))
         assert all(title and notes for _uri, title, notes, *_rest in dk)
+
+
+@pytest.mark.parametrize("profile", list(CKAN_PROFILES), ids=lambda p: p.token)
+def test_the_csv_tables_are_harvested_as_csv_resources_with_their_metadata(
+        built: BuildResult, profile: Profile) -> None:
+    """A portal lists each table as a CSV resource of the whole dataset: its name in the
+    portal's language, IANA text/csv, the EU file type CSV, the tabular data model it conforms
+    to and the CSVW metadata as its documentation."""
+    result = harvest(built, "da", profile)
+    whole = next(d for d in result["datasets"] if d["uri"] == BASE + "id/dataset/vestlod")
+    tables = {r["download_url"]: r for r in whole["resources"]
+              if (r["download_url"] or "").endswith(".csv")}
+    assert set(tables) == {BASE + "dumps/" + table_file(t) for t in TABLES}
+    assert tables[BASE + "dumps/vestlod-actors.csv"]["name"] == "Tabel: Aktører (CSV)"
+    for url, r in tables.items():
+        assert r["format"] == "http://publications.europa.eu/resource/authority/file-type/CSV"
+        assert r["mimetype"] == "https://www.iana.org/assignments/media-types/text/csv"
+        # CKAN keeps these lists as JSON text
+        assert json.loads(r["conforms_to"]) == ["http://www.w3.org/TR/tabular-data-model/"]
+        assert json.loads(r["documentation"]) == [BASE + "dumps/" + TABLES_METADATA]
+        assert r["size"] == (built.out / url.removeprefix(BASE + "dumps/")).stat().st_size
+    # no area dataset claims the tables: they describe the whole annex
+    for ds in result["datasets"]:
+        if ds is not whole:
+            assert not [r for r in ds["resources"] if (r["download_url"] or "").endswith(".csv")]

@@ -66,12 +66,41 @@ PAGES: list[tuple[str, str, str | None]] = [
 QUERY_UI: list[tuple[str, str, str | None]] = [
     ("query-ui", "/sparql", ".yasr"),
     ("query-ui-result", "/sparql#example=0", ".yasr table"),
+    ("query-ui-completion", "/sparql", ".yasr"),
+    ("query-ui-completed", "/sparql", ".yasr"),
+    ("query-ui-word", "/sparql", ".yasr"),
 ]
+
+#: a query with the cursor where a resource goes: the object of ``?s ?p |``
+def _edit(prefixes: str) -> str:
+    return ("(() => { const q = window.vestlodYasgui.getTab().getYasqe();"
+            f" q.setValue('{prefixes}SELECT * WHERE {{\\n  ?s ?p \\n}}');"
+            " q.focus(); q.getDoc().setCursor({line: q.getDoc().lastLine() - 1, ch: 8}); })()")
+
+
+VL = "PREFIX vl: <https://w3id.org/vestlod/def/vestlod#>\\n"
+VORG = "PREFIX vorg: <https://w3id.org/vestlod/id/org/>\\n"
+#: what a reader does in the editor: type, see suggestions from /search/suggest, choose one
+ACTIONS: dict[str, list[dict[str, Any]]] = {
+    "query-ui-completion": [{"eval": _edit(VL)}, {"type": "vl:vesta"},
+                            {"wait": ".CodeMirror-hints .CodeMirror-hint"}, {"pause": 300}],
+    "query-ui-completed": [{"eval": _edit(VL + VORG)}, {"type": "vorg:vesta"},
+                           {"wait": ".CodeMirror-hints .CodeMirror-hint"}, {"pause": 300},
+                           {"press": "Enter"}, {"pause": 300}],
+    # a plain word, not yet valid SPARQL (the editor marks it as an error while it is typed)
+    "query-ui-word": [{"eval": _edit(VL)}, {"type": "vestas"},
+                      {"wait": ".CodeMirror-hints .CodeMirror-hint"}, {"pause": 300}],
+}
 #: what the page's script drew, read in the browser
 PROBES = {"network": "[document.getElementById('network').dataset.nodes, "
                      "document.getElementById('network').dataset.edges, "
-                     "document.querySelectorAll('table.relations tbody tr').length]"}
-SCREENSHOTS = {("search", "da"), ("actors", "en"), ("network", "da"), ("query-ui-result", "")}
+                     "document.querySelectorAll('table.relations tbody tr').length]",
+          "query-ui-completion": "Array.from(document.querySelectorAll("
+                                 "'.CodeMirror-hints .CodeMirror-hint'), e => e.textContent)",
+          "query-ui-completed": "window.vestlodYasgui.getTab().getYasqe().getValue()"}
+PROBES["query-ui-word"] = PROBES["query-ui-completion"]
+SCREENSHOTS = {("search", "da"), ("actors", "en"), ("network", "da"), ("query-ui-result", ""),
+               ("query-ui-completion", "")}
 
 
 def _url(path: str, lang: str) -> str:
@@ -97,7 +126,7 @@ def audit(built: BuildResult, tmp_path_factory: pytest.TempPathFactory) -> dict[
         job = {"chromium": CHROMIUM, "pages": [
             {"url": server.url + _url(path, lang), "wait": wait, "keyboard": True,
              "settle": 1500 if name.startswith(("query", "network")) else 100,
-             "probe": PROBES.get(name),
+             "probe": PROBES.get(name), "actions": ACTIONS.get(name, []),
              "screenshot": str(tmp / f"{name}-{lang or 'en'}.png")
              if (name, lang) in SCREENSHOTS else None}
             for name, lang, path, wait in pages]}
@@ -157,3 +186,21 @@ def test_the_network_draws_every_listed_relation(audit: dict[str, Any], lang: st
     nodes, edges, listed = audit["pages"][("network", lang)]["probe"]
     assert int(nodes) > 10
     assert int(edges) == listed > 10
+
+
+def test_the_query_editor_completes_resources_from_search_suggest(audit: dict[str, Any]) -> None:
+    """Typing ``vl:vesta`` or ``vestas`` where the query takes a resource lists matching
+    resources from ``/search/suggest`` by label; ``vl:`` (the ontology's namespace) does not
+    cover them, so each is offered as an IRI in angle brackets. Audited with the list open."""
+    for name in ("query-ui-completion", "query-ui-word"):  # a prefixed name, a plain word
+        result = audit["pages"][(name, "")]
+        assert result["error"] is None, result["error"]
+        hints = result["probe"]
+        assert "Vestas \u2014 <https://w3id.org/vestlod/id/org/vestas>" in hints, (name, hints)
+
+
+def test_choosing_a_suggestion_inserts_it_in_prefixed_form(audit: dict[str, Any]) -> None:
+    """Under a PREFIX that covers it with a plain local name, the chosen IRI goes in prefixed."""
+    result = audit["pages"][("query-ui-completed", "")]
+    assert result["error"] is None, result["error"]
+    assert "  ?s ?p vorg:vestas\n}" in result["probe"], result["probe"]

@@ -70,6 +70,9 @@ TEXT: dict[str, dict[str, str]] = {
         "accessibility": "Tilgængelighedserklæring", "facets": "Afgræns",
         "by_area": "efter forretningsområde", "none": "(intet)", "skip": "Spring til indhold",
         "as_table": "Som tabel, der kan sorteres og hentes",
+        "tables": "Tabeller (CSV)", "tables_intro": "Aktører, tal, styrkepositioner og "
+        "relationer som CSV-filer til regneark og dataportaler. Kolonner, datatyper og IRI'er "
+        "er beskrevet efter W3C's CSV on the Web i", "all_files": "Alle filer",
     },
     "en": {
         "home": "Home", "annex": "The annex", "ontology": "Ontology", "dumps": "Downloads",
@@ -112,6 +115,9 @@ TEXT: dict[str, dict[str, str]] = {
         "accessibility": "Accessibility statement", "facets": "Narrow down",
         "by_area": "by business area", "none": "(none)", "skip": "Skip to content",
         "as_table": "As a table to sort and download",
+        "tables": "Tables (CSV)", "tables_intro": "Actors, figures, strength positions and "
+        "relations as CSV files for spreadsheets and data portals. Columns, datatypes and IRIs "
+        "are described after W3C CSV on the Web in", "all_files": "All files",
     },
 }
 

@@ -151,9 +151,15 @@ class Pages(Linker):
             jsonld=script_safe({"@context": "https://schema.org", "@type": "WebPage",
                                 "name": "410", "about": iri})))
 
-    def dumps(self, lang: str, path: str, files: Sequence[dict[str, Any]]) -> str:
+    def dumps(self, lang: str, path: str, files: Sequence[dict[str, Any]],
+              tables: Sequence[dict[str, Any]] = (), metadata: str = "") -> str:
+        """Every published file; first the CSV tables for readers who want a spreadsheet, each
+        with its title and description in the page's language (from the CSVW metadata)."""
+        shown = [{"name": t["name"], "size": t["size"],
+                  "title": t["title"].get(lang) or t["name"],
+                  "description": t["description"].get(lang, "")} for t in tables]
         return self._render("dumps.html", self._context(
-            lang, TEXT[lang]["dumps"], path, (), files=files,
+            lang, TEXT[lang]["dumps"], path, (), files=files, tables=shown, metadata=metadata,
             jsonld=script_safe({"@context": "https://schema.org", "@type": "DataDownload",
                                 "name": "vestlod"})))
 
