@@ -497,7 +497,8 @@ def _described(iri: URIRef, vocab: Vocabularies) -> Iterator[Triple]:
     """Every triple the shipped file states about a target (a Eurostat dataset: type, code,
     title, the SDMX API address)."""
     for p, o in sorted(vocab.graph.predicate_objects(iri)):
-        yield iri, p, o
+        if isinstance(p, URIRef):
+            yield iri, p, o
 
 
 def _concept_labels(iri: URIRef, vocab: Vocabularies) -> Iterator[Triple]:
@@ -695,6 +696,8 @@ def coverage_table(links: LinkSet, ann: Annotations) -> list[str]:
     out.append("")
     out += _eurovoc_coverage(links, ann)
     out.append("")
+    out += scheme_coverage(links)
+    out.append("")
     changes = sorted({(c.event, c.resulting) for c in links.changes})
     out.append(f"organisation changes: {len(changes)} events, {len(links.changes)} originals")
     out.append(f"links: {len(links.links)} stated, {len(published)} published, "
@@ -720,4 +723,41 @@ def _eurovoc_coverage(links: LinkSet, ann: Annotations) -> list[str]:
         missing = sorted(i for k, i in items if (k, i) not in mapped)
         out.append(f"  {name:28} {got:3} of {len(items):3}"
                    + (f"  without: {' '.join(missing)}" if missing else ""))
+    return out
+
+
+#: how `vestlod links` groups the target schemes (issue #16 item 6)
+SCHEME_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("EuroVoc", ("eurovoc",)),
+    ("NACE Rev. 2", ("nace",)),
+    ("NUTS", ("nuts",)),
+    ("EU data themes", ("data-theme",)),
+    ("S3: industrial ecosystems (ours)", ("industrial-ecosystem",)),
+    ("Eurostat datasets", ("eurostat",)),
+    ("Wikidata", ("wikidata",)),
+    ("ROR", ("ror",)),
+    ("CVR", ("cvr",)),
+    ("ISO 3166-2", ("iso3166-2",)),
+    ("PIC (EU participant code)", ("pic",)),  # no scheme yet: no PIC has a source here
+)
+
+
+def scheme_coverage(links: LinkSet) -> list[str]:
+    """Links per target scheme: rows published and held, and how many subjects they reach; the
+    national-cluster changes (S3) with the number of pages cited. A scheme nothing links to
+    shows 0, so a gap is visible (PIC: no scheme yet, no sourced PIC)."""
+    out = ["links per target scheme (published rows, subjects reached; +held rows):"]
+    for label, names in SCHEME_GROUPS:
+        rows = [lk for lk in links.links if lk.scheme is not None and lk.scheme.name in names]
+        shown = [lk for lk in rows if not lk.held]
+        subjects = {lk.subject for lk in shown}
+        held = len(rows) - len(shown)
+        out.append(f"  {label:34} {len(shown):4} rows {len(subjects):4} subjects"
+                   + (f"  +{held} held" if held else ""))
+    events = {c.event for c in links.changes}
+    pages = {s for c in links.changes for s in c.sources}
+    out.append(f"  {'S3: national-cluster changes':34} {len(events):4} events "
+               f"{len(links.changes):4} originals, {len(pages)} source pages")
+    unsourced = [lk for lk in links.published if not lk.source.strip()]
+    out.append(f"  published rows without a source: {len(unsourced)}")
     return out

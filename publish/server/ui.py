@@ -100,7 +100,7 @@ WHERE {
 WHERE {
   ?position a vl:StrengthPosition ;
             skos:prefLabel ?positionLabel ;
-            skos:exactMatch|skos:closeMatch|skos:relatedMatch|skos:broadMatch|skos:narrowMatch ?nace .
+            skos:exactMatch|skos:closeMatch|skos:relatedMatch|skos:broadMatch ?nace .
   ?nace skos:notation ?naceCode .
   FILTER(STRSTARTS(STR(?nace), "http://data.europa.eu/ux2/nace2/"))
   FILTER(lang(?positionLabel) = "en")

@@ -14,7 +14,7 @@ import pyoxigraph as ox
 import pytest
 
 from publish.build.annotations import Annotations
-from publish.build.links import LinkSet, collect_links, parse_mappings
+from publish.build.links import LinkSet, collect_links, parse_mappings, scheme_coverage
 from publish.build.pipeline import load_all
 from publish.query.store import prefixes_for
 from publish.server.ui import EXAMPLES
@@ -162,3 +162,17 @@ def test_a_relation_to_a_page_that_is_not_a_dataset_address_is_refused(ann: Anno
 @pytest.fixture(scope="module")
 def ann() -> Annotations:
     return load_all(project_settings())[1]
+
+
+def test_vestlod_links_reports_coverage_per_target_scheme(ann: Annotations) -> None:
+    linkset, _, errors = collect_links(ROOT / "data/links", ROOT / "data/vocabularies", ann,
+                                       ROOT / "ontology")
+    assert errors == []
+    lines = scheme_coverage(linkset)
+    rows = {line[:36].strip(): line[36:].split() for line in lines[1:]}
+    for scheme in ("EuroVoc", "NACE Rev. 2", "NUTS", "S3: industrial ecosystems (ours)",
+                   "Eurostat datasets", "Wikidata", "ROR", "CVR"):
+        assert int(rows[scheme][0]) > 0, (scheme, lines)
+    assert rows["PIC (EU participant code)"][0] == "0"
+    assert rows["S3: national-cluster changes"][:2] == ["4", "events"]
+    assert lines[-1] == "  published rows without a source: 0"
