@@ -106,6 +106,8 @@ def cvr_valid(target: str) -> bool:
 
 #: where Eurostat's data browser shows a dataset: {EUROSTAT_VIEW}{code}/default/table
 EUROSTAT_VIEW = "https://ec.europa.eu/eurostat/databrowser/view/"
+#: the European Cluster Collaboration Platform's cluster profiles: {ECCP_PROFILE}{slug}
+ECCP_PROFILE = "https://www.clustercollaboration.eu/cluster-organisations/"
 
 
 def _within(namespace: str, local: str) -> re.Pattern[str]:
@@ -137,6 +139,9 @@ SCHEMES: tuple[Scheme, ...] = (
     # data/vocabularies/eurostat-datasets.ttl (code, SDMX API address).
     Scheme("eurostat", EUROSTAT_VIEW,
            _within(EUROSTAT_VIEW, r"[a-z0-9_]+/default/table"), vocabulary=True),
+    # A cluster organisation's profile page on the European Cluster Collaboration Platform
+    # (its S3 EU priority areas, sectors, members): a page, never an identity.
+    Scheme("eccp", ECCP_PROFILE, _within(ECCP_PROFILE, r"[a-z0-9]+(-[a-z0-9]+)*")),
 )
 #: Malformed spellings of the same authorities (http/https, /wiki/ pages, www.): recognised so
 #: that they are reported as malformed instead of as "unknown scheme".
@@ -144,14 +149,15 @@ _LOOSE = (("nuts", "data.europa.eu/nuts/"), ("nace", "data.europa.eu/ux2/nace2/"
           ("data-theme", "publications.europa.eu/resource/authority/data-theme/"),
           ("eurovoc", "eurovoc.europa.eu/"),
           ("wikidata", "wikidata.org/"), ("ror", "ror.org/"),
-          ("eurostat", "ec.europa.eu/eurostat/"))
+          ("eurostat", "ec.europa.eu/eurostat/"), ("eccp", "clustercollaboration.eu/"))
 
 #: property CURIE -> (IRI, subject kinds it may describe, schemes it may point to)
 PROPERTIES: dict[str, tuple[URIRef, frozenset[str], frozenset[str]]] = {
     "owl:sameAs": (OWL.sameAs, frozenset({"actor"}), frozenset({"wikidata", "ror"})),
     # a record of something related but not the same thing (§A1: MADE the project and the
     # organisation's ROR record)
-    "rdfs:seeAlso": (RDFS.seeAlso, frozenset({"actor"}), frozenset({"wikidata", "ror"})),
+    "rdfs:seeAlso": (RDFS.seeAlso, frozenset({"actor"}),
+                     frozenset({"wikidata", "ror", "eccp"})),
     "dcterms:spatial": (DCTERMS.spatial, frozenset({"actor"}), frozenset({"nuts", "eurovoc"})),
     # a dataset that gives figures about the subject (a region's NUTS code, an area's NACE
     # codes are the keys the Eurostat dataset uses); the target is a dcat:Dataset
@@ -734,6 +740,7 @@ SCHEME_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("EU data themes", ("data-theme",)),
     ("S3: industrial ecosystems (ours)", ("industrial-ecosystem",)),
     ("Eurostat datasets", ("eurostat",)),
+    ("S3: cluster profiles (ECCP)", ("eccp",)),
     ("Wikidata", ("wikidata",)),
     ("ROR", ("ror",)),
     ("CVR", ("cvr",)),

@@ -176,3 +176,35 @@ def test_vestlod_links_reports_coverage_per_target_scheme(ann: Annotations) -> N
     assert rows["PIC (EU participant code)"][0] == "0"
     assert rows["S3: national-cluster changes"][:2] == ["4", "events"]
     assert lines[-1] == "  published rows without a source: 0"
+
+
+# ---------------------------------------------------------------- cluster profiles
+
+
+def test_made_points_to_its_cluster_profile_as_a_related_page(store: ox.Store) -> None:
+    """The annex's MADE is an initiative; the platform's profile is of the cluster organisation,
+    so rdfs:seeAlso, never owl:sameAs."""
+    profile = ("https://www.clustercollaboration.eu/cluster-organisations/"
+               "made-manufacturing-academy-denmark")
+    rows = select(store, f"SELECT ?s ?p WHERE {{ ?s ?p <{profile}> }}")
+    assert [(r["s"].rsplit("/", 1)[1], r["p"]) for r in rows] == [
+        ("made", "http://www.w3.org/2000/01/rdf-schema#seeAlso")]
+
+
+@pytest.mark.parametrize(("row", "message"), [
+    ("actor:made,rdfs:seeAlso,https://clustercollaboration.eu/cluster-organisations/made,j,s,",
+     "malformed eccp target"),
+    ("actor:made,owl:sameAs,https://www.clustercollaboration.eu/cluster-organisations/made,j,s,",
+     "owl:sameAs may point to ror, wikidata, not to eccp"),
+    ("area:foedevarer,rdfs:seeAlso,"
+     "https://www.clustercollaboration.eu/cluster-organisations/made,j,s,",
+     "rdfs:seeAlso does not fit a area"),
+    ("actor:made,rdfs:seeAlso,https://www.clustercollaboration.eu/cluster-organisations/made,j,,",
+     "required: a link without source does not go in"),
+])
+def test_a_bad_cluster_profile_row_is_refused(ann: Annotations, tmp_path: Path, row: str,
+                                              message: str) -> None:
+    (tmp_path / "x.csv").write_text("subject,property,target,justification,source,held\n"
+                                    + row + "\n", encoding="utf-8")
+    _, _, errors = collect_links(tmp_path, ROOT / "data/vocabularies", ann, ROOT / "ontology")
+    assert any(message in str(e) for e in errors), [str(e) for e in errors]
