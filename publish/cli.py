@@ -282,7 +282,8 @@ def links(data: Path | None) -> None:
     settings = load_settings({"data_dir": data})
     _doc, ann = load_all(settings)
     linkset, _vocab, errors = collect_links(settings.data_dir / "links",
-                                            settings.data_dir / "vocabularies", ann)
+                                            settings.data_dir / "vocabularies", ann,
+                                            settings.ontology_dir)
     for line in coverage_table(linkset, ann):
         click.echo(line)
     for err in errors:

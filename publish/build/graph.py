@@ -609,7 +609,8 @@ class _Builder:
         links_dir = self.settings.data_dir / "links"
         if not links_dir.is_dir():
             return
-        linkset, vocab = load_links(links_dir, self.settings.data_dir / "vocabularies", self.ann)
+        linkset, vocab = load_links(links_dir, self.settings.data_dir / "vocabularies", self.ann,
+                                    self.settings.ontology_dir)
         for triple in link_triples(linkset, self.ann, self.u, vocab):
             self.data.add(triple)
         folders = (links_dir, self.settings.data_dir / "vocabularies")

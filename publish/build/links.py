@@ -84,6 +84,9 @@ class Scheme:
     prefix: str
     pattern: re.Pattern[str]
     literal: bool = False  # the target is a code, not an IRI (ISO 3166-2 has no IRIs)
+    #: the target is a concept of ours, ``{prefix}{slug}``, published as ``id/{local}/{slug}``
+    #: under the base IRI (the industrial ecosystems: no official code list exists)
+    local: str = ""
     vocabulary: bool = False  # every target must exist in data/vocabularies/
     check: Callable[[str], bool] | None = None  # beyond the form, e.g. a check digit
 
@@ -99,6 +102,12 @@ def cvr_valid(target: str) -> bool:
         return False
     weights = (2, 7, 6, 5, 4, 3, 2, 1)
     return sum(int(d) * w for d, w in zip(digits, weights, strict=True)) % 11 == 0
+
+
+#: where Eurostat's data browser shows a dataset: {EUROSTAT_VIEW}{code}/default/table
+EUROSTAT_VIEW = "https://ec.europa.eu/eurostat/databrowser/view/"
+#: the European Cluster Collaboration Platform's cluster profiles: {ECCP_PROFILE}{slug}
+ECCP_PROFILE = "https://www.clustercollaboration.eu/cluster-organisations/"
 
 
 def _within(namespace: str, local: str) -> re.Pattern[str]:
@@ -121,28 +130,46 @@ SCHEMES: tuple[Scheme, ...] = (
     # The Danish Central Business Register has no IRIs of its own: the number is published as
     # an adms:Identifier of ours (id/identifier/cvr-NNNNNNNN) reached by rov:registration.
     Scheme("cvr", "cvr:", re.compile(r"^cvr:\d{8}$"), literal=True, check=cvr_valid),
+    # The EU's 14 industrial ecosystems: our own SKOS scheme
+    # (ontology/schemes/industrial-ecosystems.ttl), since the Commission publishes no code list.
+    Scheme("industrial-ecosystem", "ecosystem:", re.compile(r"^ecosystem:[a-z]+(-[a-z]+)*$"),
+           vocabulary=True, local="industrial-ecosystem"),
+    # Eurostat datasets by their dissemination address (the data browser's table view), the
+    # address Eurostat itself prints for a dataset; described in
+    # data/vocabularies/eurostat-datasets.ttl (code, SDMX API address).
+    Scheme("eurostat", EUROSTAT_VIEW,
+           _within(EUROSTAT_VIEW, r"[a-z0-9_]+/default/table"), vocabulary=True),
+    # A cluster organisation's profile page on the European Cluster Collaboration Platform
+    # (its S3 EU priority areas, sectors, members): a page, never an identity.
+    Scheme("eccp", ECCP_PROFILE, _within(ECCP_PROFILE, r"[a-z0-9]+(-[a-z0-9]+)*")),
 )
 #: Malformed spellings of the same authorities (http/https, /wiki/ pages, www.): recognised so
 #: that they are reported as malformed instead of as "unknown scheme".
 _LOOSE = (("nuts", "data.europa.eu/nuts/"), ("nace", "data.europa.eu/ux2/nace2/"),
           ("data-theme", "publications.europa.eu/resource/authority/data-theme/"),
           ("eurovoc", "eurovoc.europa.eu/"),
-          ("wikidata", "wikidata.org/"), ("ror", "ror.org/"))
+          ("wikidata", "wikidata.org/"), ("ror", "ror.org/"),
+          ("eurostat", "ec.europa.eu/eurostat/"), ("eccp", "clustercollaboration.eu/"))
 
 #: property CURIE -> (IRI, subject kinds it may describe, schemes it may point to)
 PROPERTIES: dict[str, tuple[URIRef, frozenset[str], frozenset[str]]] = {
     "owl:sameAs": (OWL.sameAs, frozenset({"actor"}), frozenset({"wikidata", "ror"})),
     # a record of something related but not the same thing (§A1: MADE the project and the
     # organisation's ROR record)
-    "rdfs:seeAlso": (RDFS.seeAlso, frozenset({"actor"}), frozenset({"wikidata", "ror"})),
+    "rdfs:seeAlso": (RDFS.seeAlso, frozenset({"actor"}),
+                     frozenset({"wikidata", "ror", "eccp"})),
     "dcterms:spatial": (DCTERMS.spatial, frozenset({"actor"}), frozenset({"nuts", "eurovoc"})),
+    # a dataset that gives figures about the subject (a region's NUTS code, an area's NACE
+    # codes are the keys the Eurostat dataset uses); the target is a dcat:Dataset
+    "dcterms:relation": (DCTERMS.relation, frozenset({"actor", "area", "strength-position"}),
+                         frozenset({"eurostat"})),
     "schema:containedInPlace": (SCHEMA.containedInPlace, frozenset({"actor"}),
                                 frozenset({"nuts"})),
     "wdt:P300": (WDT.P300, frozenset({"actor"}), frozenset({"iso3166-2"})),
     "rov:registration": (ROV.registration, frozenset({"actor"}), frozenset({"cvr"})),
     **{
         f"skos:{name}": (SKOS[name], frozenset({"area", "strength-position", "resource"}),
-                         frozenset({"nace", "data-theme", "eurovoc"}))
+                         frozenset({"nace", "data-theme", "eurovoc", "industrial-ecosystem"}))
         for name in ("exactMatch", "closeMatch", "relatedMatch", "broadMatch", "narrowMatch")
     },
 }
@@ -202,9 +229,13 @@ class Vocabularies:
     graph: Graph
     #: IRI -> (notation, English title, parent IRI or None) for NACE
     nace: Mapping[str, tuple[str, str, str | None]] = field(default_factory=dict)
+    #: slugs of our own industrial-ecosystem concepts (ontology/schemes/industrial-ecosystems.ttl)
+    ecosystems: frozenset[str] = frozenset()
 
     def has(self, iri: str) -> bool:
-        return iri in self.nace or (URIRef(iri), SKOS.prefLabel, None) in self.graph
+        if iri.startswith("ecosystem:"):
+            return iri.removeprefix("ecosystem:") in self.ecosystems
+        return iri in self.nace or (URIRef(iri), None, None) in self.graph
 
 
 @dataclass(frozen=True)
@@ -381,11 +412,28 @@ def check_links(links: Iterable[Link], changes: Iterable[Change], ann: Annotatio
 # ---------------------------------------------------------------------------- files
 
 
-def read_vocabularies(folder: Path) -> Vocabularies:
-    """The shipped official vocabularies: NUTS, data themes and the EuroVoc subset (Turtle),
-    NACE (CSV)."""
+#: our industrial-ecosystem scheme, relative to the ontology folder
+ECOSYSTEMS_FILE = Path("schemes") / "industrial-ecosystems.ttl"
+_LOCAL_BASE = "https://vestlod.invalid/"  # any base: only the slugs are kept
+
+
+def read_ecosystems(ontology_dir: Path | None) -> frozenset[str]:
+    """The slugs of the concepts in our industrial-ecosystem scheme (none without the file)."""
+    if ontology_dir is None or not (ontology_dir / ECOSYSTEMS_FILE).is_file():
+        return frozenset()
     g = Graph()
-    for name in ("nuts-dk.ttl", "data-themes.ttl", "eurovoc-subset.ttl"):
+    g.parse(ontology_dir / ECOSYSTEMS_FILE, format="turtle", publicID=_LOCAL_BASE)
+    prefix = _LOCAL_BASE + "id/industrial-ecosystem/"
+    return frozenset(str(s).removeprefix(prefix) for s in g.subjects(RDF.type, SKOS.Concept)
+                     if str(s).startswith(prefix))
+
+
+def read_vocabularies(folder: Path, ontology_dir: Path | None = None) -> Vocabularies:
+    """The shipped official vocabularies: NUTS, data themes, the EuroVoc subset and the Eurostat
+    datasets (Turtle), NACE (CSV); and the slugs of our industrial-ecosystem scheme."""
+    g = Graph()
+    for name in ("nuts-dk.ttl", "data-themes.ttl", "eurovoc-subset.ttl",
+                 "eurostat-datasets.ttl"):
         path = folder / name
         if path.is_file():
             g.parse(path, format="turtle")
@@ -395,7 +443,7 @@ def read_vocabularies(folder: Path) -> Vocabularies:
         for row in csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))):
             parent = nace_iri(row["parent"]) if row["parent"] else None
             nace[nace_iri(row["code"])] = (row["code"], row["title_en"], parent)
-    return Vocabularies(g, nace)
+    return Vocabularies(g, nace, read_ecosystems(ontology_dir))
 
 
 def read_links(folder: Path) -> tuple[list[Link], list[Change], list[AnnotationError]]:
@@ -416,19 +464,20 @@ def read_links(folder: Path) -> tuple[list[Link], list[Change], list[AnnotationE
     return links, changes, errors
 
 
-def collect_links(links_dir: Path, vocab_dir: Path, ann: Annotations
+def collect_links(links_dir: Path, vocab_dir: Path, ann: Annotations,
+                  ontology_dir: Path | None = None
                   ) -> tuple[LinkSet, Vocabularies, list[AnnotationError]]:
     """Everything that was read, good or bad, and every problem (for `vestlod links`)."""
-    vocab = read_vocabularies(vocab_dir)
+    vocab = read_vocabularies(vocab_dir, ontology_dir)
     links, changes, errors = read_links(links_dir)
     errors += check_links(links, changes, ann, vocab)
     return LinkSet(tuple(links), tuple(changes)), vocab, errors
 
 
-def load_links(links_dir: Path, vocab_dir: Path,
-               ann: Annotations) -> tuple[LinkSet, Vocabularies]:
+def load_links(links_dir: Path, vocab_dir: Path, ann: Annotations,
+               ontology_dir: Path | None = None) -> tuple[LinkSet, Vocabularies]:
     """Read and check everything; raise `AnnotationErrors` listing every problem (the build)."""
-    links, vocab, errors = collect_links(links_dir, vocab_dir, ann)
+    links, vocab, errors = collect_links(links_dir, vocab_dir, ann, ontology_dir)
     if errors:
         raise AnnotationErrors(errors)
     return links, vocab
@@ -448,6 +497,14 @@ def _publishable(iri: str) -> bool:
     """An external IRI we may write as an object: it has its scheme's exact form."""
     scheme = scheme_of(iri)
     return scheme is not None and bool(scheme.pattern.match(iri))
+
+
+def _described(iri: URIRef, vocab: Vocabularies) -> Iterator[Triple]:
+    """Every triple the shipped file states about a target (a Eurostat dataset: type, code,
+    title, the SDMX API address)."""
+    for p, o in sorted(vocab.graph.predicate_objects(iri)):
+        if isinstance(p, URIRef):
+            yield iri, p, o
 
 
 def _concept_labels(iri: URIRef, vocab: Vocabularies) -> Iterator[Triple]:
@@ -503,11 +560,17 @@ def link_triples(links: LinkSet, ann: Annotations, uris: Uris,
         if scheme.literal:
             yield subject, prop, Literal(link.target)
             continue
+        if scheme.local:  # our own concept: labelled by its scheme in ontology/schemes/
+            yield subject, prop, uris.id(scheme.local, link.target.removeprefix(scheme.prefix))
+            continue
         target = URIRef(link.target)
         yield subject, prop, target
         if scheme.vocabulary and target not in labelled:
             labelled.add(target)
-            yield from _concept_labels(target, vocab)
+            if scheme.name == "eurostat":
+                yield from _described(target, vocab)
+            else:
+                yield from _concept_labels(target, vocab)
     yield from _change_triples(links.changes, ann, uris)
 
 
@@ -639,6 +702,8 @@ def coverage_table(links: LinkSet, ann: Annotations) -> list[str]:
     out.append("")
     out += _eurovoc_coverage(links, ann)
     out.append("")
+    out += scheme_coverage(links)
+    out.append("")
     changes = sorted({(c.event, c.resulting) for c in links.changes})
     out.append(f"organisation changes: {len(changes)} events, {len(links.changes)} originals")
     out.append(f"links: {len(links.links)} stated, {len(published)} published, "
@@ -664,4 +729,42 @@ def _eurovoc_coverage(links: LinkSet, ann: Annotations) -> list[str]:
         missing = sorted(i for k, i in items if (k, i) not in mapped)
         out.append(f"  {name:28} {got:3} of {len(items):3}"
                    + (f"  without: {' '.join(missing)}" if missing else ""))
+    return out
+
+
+#: how `vestlod links` groups the target schemes (issue #16 item 6)
+SCHEME_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("EuroVoc", ("eurovoc",)),
+    ("NACE Rev. 2", ("nace",)),
+    ("NUTS", ("nuts",)),
+    ("EU data themes", ("data-theme",)),
+    ("S3: industrial ecosystems (ours)", ("industrial-ecosystem",)),
+    ("Eurostat datasets", ("eurostat",)),
+    ("S3: cluster profiles (ECCP)", ("eccp",)),
+    ("Wikidata", ("wikidata",)),
+    ("ROR", ("ror",)),
+    ("CVR", ("cvr",)),
+    ("ISO 3166-2", ("iso3166-2",)),
+    ("PIC (EU participant code)", ("pic",)),  # no scheme yet: no PIC has a source here
+)
+
+
+def scheme_coverage(links: LinkSet) -> list[str]:
+    """Links per target scheme: rows published and held, and how many subjects they reach; the
+    national-cluster changes (S3) with the number of pages cited. A scheme nothing links to
+    shows 0, so a gap is visible (PIC: no scheme yet, no sourced PIC)."""
+    out = ["links per target scheme (published rows, subjects reached; +held rows):"]
+    for label, names in SCHEME_GROUPS:
+        rows = [lk for lk in links.links if lk.scheme is not None and lk.scheme.name in names]
+        shown = [lk for lk in rows if not lk.held]
+        subjects = {lk.subject for lk in shown}
+        held = len(rows) - len(shown)
+        out.append(f"  {label:34} {len(shown):4} rows {len(subjects):4} subjects"
+                   + (f"  +{held} held" if held else ""))
+    events = {c.event for c in links.changes}
+    pages = {s for c in links.changes for s in c.sources}
+    out.append(f"  {'S3: national-cluster changes':34} {len(events):4} events "
+               f"{len(links.changes):4} originals, {len(pages)} source pages")
+    unsourced = [lk for lk in links.published if not lk.source.strip()]
+    out.append(f"  published rows without a source: {len(unsourced)}")
     return out

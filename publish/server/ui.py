@@ -93,6 +93,48 @@ WHERE {
 }""",
     ),
     (
+        # issue #16: the keys Eurostat's regional datasets use (geo = NUTS 2, nace_r2 = NACE)
+        "Strength positions by NACE code and NUTS 2 region, with the Eurostat datasets to join",
+        """SELECT ?position ?positionLabel ?naceCode ?nutsCode
+       (GROUP_CONCAT(DISTINCT ?dataset; separator=" ") AS ?eurostatDatasets)
+WHERE {
+  ?position a vl:StrengthPosition ;
+            skos:prefLabel ?positionLabel ;
+            skos:exactMatch|skos:closeMatch|skos:relatedMatch|skos:broadMatch ?nace .
+  ?nace skos:notation ?naceCode .
+  FILTER(STRSTARTS(STR(?nace), "http://data.europa.eu/ux2/nace2/"))
+  FILTER(lang(?positionLabel) = "en")
+  # the annex's regions: their NUTS 2 code and the Eurostat datasets that report on it
+  ?region dcterms:spatial ?nuts ;
+          dcterms:relation ?eurostat .
+  ?nuts skos:notation ?nutsCode .
+  FILTER(STRSTARTS(STR(?nuts), "http://data.europa.eu/nuts/code/"))
+  ?eurostat a dcat:Dataset ; dcterms:identifier ?dataset .
+}
+GROUP BY ?position ?positionLabel ?naceCode ?nutsCode
+ORDER BY ?positionLabel ?naceCode ?nutsCode""",
+    ),
+    (
+        "Clusters named in the annex and the national clusters that carry them today",
+        """SELECT DISTINCT ?successorLabel ?year ?clusterLabel ?areaLabel ?event
+WHERE {
+  ?cluster dcterms:isReplacedBy ?successor ;
+           org:changedBy ?event ;
+           skos:prefLabel ?clusterLabel .
+  FILTER(lang(?clusterLabel) = "en")
+  ?successor a org:OrganizationalCollaboration ;   # clusters, not the renamed ministry
+             skos:prefLabel ?successorLabel .
+  FILTER(lang(?successorLabel) = "en")
+  ?event dcterms:date ?year .   # and dcterms:source: the pages that report the change
+  OPTIONAL {
+    ?cluster prov:wasDerivedFrom/dcterms:isPartOf+ ?chapter .
+    ?area schema:subjectOf ?chapter ; skos:prefLabel ?areaLabel .
+    FILTER(lang(?areaLabel) = "en")
+  }
+}
+ORDER BY ?successorLabel ?clusterLabel ?areaLabel""",
+    ),
+    (
         "Named graphs and their size",
         """SELECT ?graph (COUNT(*) AS ?triples)
 WHERE { GRAPH ?graph { ?s ?p ?o } }

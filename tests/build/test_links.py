@@ -53,7 +53,7 @@ def ann() -> Annotations:
 
 @pytest.fixture(scope="module")
 def linkset(ann: Annotations) -> LinkSet:
-    links, _vocab, errors = collect_links(LINKS, VOCAB, ann)
+    links, _vocab, errors = collect_links(LINKS, VOCAB, ann, ROOT / "ontology")
     assert errors == []
     return links
 
@@ -99,7 +99,8 @@ def test_regions_link_to_nuts_and_ror_and_hold_the_territory_identifiers(
         mine = {(lk.prop, scheme_of(lk.target).name, lk.target)  # type: ignore[union-attr]
                 for lk in linkset.published if lk.ident == region}
         schemes = {s for _p, s, _t in mine}
-        assert schemes == {"nuts", "ror", "eurovoc"}, region  # EuroVoc: dcterms:spatial (#16)
+        # EuroVoc: dcterms:spatial; Eurostat: dcterms:relation to its regional datasets (#16)
+        assert schemes == {"nuts", "ror", "eurovoc", "eurostat"}, region
         assert ("dcterms:spatial", "nuts", f"http://data.europa.eu/nuts/code/{nuts}") in mine
         held = {(lk.prop, lk.target) for lk in linkset.links if lk.ident == region and lk.held}
         assert ("wdt:P300", iso) in held
@@ -393,10 +394,13 @@ def test_successors_are_published(store: ox.Store) -> None:
     assert [(r["orig"].removeprefix(BASE + "id/org/"), r["new"].removeprefix(BASE + "id/org/"),
              r["year"]) for r in rows] == [
         ("agro-business-park", "food-and-bio-cluster-denmark", "2020"),
+        ("biopeople", "danish-life-science-cluster", "2021"),  # #16
         ("clean", "energy-cluster-denmark", "2020"),
         ("danish-food-cluster", "food-and-bio-cluster-denmark", "2020"),
         ("erhvervs-og-vaekstministeriet", "erhvervsministeriet", "2016"),  # renamed (#15)
+        ("mtic", "danish-life-science-cluster", "2021"),
         ("nordjysk-foedevareerhverv", "food-and-bio-cluster-denmark", "2020"),
+        ("welfare-tech", "danish-life-science-cluster", "2021"),
     ]
 
 
