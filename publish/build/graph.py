@@ -663,6 +663,31 @@ class _Builder:
         m.add((ds, DCAT_VERSION, Literal(__version__)))
         for lang in ("DAN", "ENG"):
             m.add((ds, DCTERMS.language, AUTHORITY[f"language/{lang}"]))
+        root, examples = self.void_entry_points()
+        m.add((ds, VOID.rootResource, root))
+        for example in examples:
+            m.add((ds, VOID.exampleResource, example))
+
+    def void_entry_points(self) -> tuple[URIRef, list[URIRef]]:
+        """Where a crawler starts (``void:rootResource``) and what shows the data best
+        (``void:exampleResource``): chosen by a curator in data/catalog.yaml ``dataset.void``,
+        and each must be a resource this build describes, so the choice cannot go stale when
+        the data changes."""
+        spec = self.catalog.get("dataset")
+        void = spec.get("void") if isinstance(spec, Mapping) else None
+        if not isinstance(void, Mapping) or not isinstance(void.get("root"), str) \
+                or not isinstance(void.get("examples"), list) or not void["examples"]:
+            raise BuildError("data/catalog.yaml: dataset.void needs a root (id/…) and a list of "
+                             "examples")
+        chosen: list[URIRef] = []
+        for key, path in [("root", void["root"])] + [("examples", e) for e in void["examples"]]:
+            iri = URIRef(self.u.base + str(path))
+            described = next(self.ds.quads((iri, RDF.type, None, None)), None) is not None
+            if not str(path).startswith("id/") or not described:
+                raise BuildError(f"data/catalog.yaml: dataset.void.{key}: {path!r} is not a "
+                                 "resource of this build")
+            chosen.append(iri)
+        return chosen[0], chosen[1:]
 
 
 def read_headings(path: Path) -> dict[str, str]:

@@ -107,8 +107,6 @@ async def void_triples(serving: Serving, live: Live) -> list[ox.Triple]:
     add(v("triples"), count(total))
     add(v("classes"), count(len(classes)))
     add(v("properties"), count(len(properties)))
-    add(v("rootResource"), ox.NamedNode(base + "id/document/bilag-styrket-vestdansk-samarbejde"))
-    add(v("exampleResource"), ox.NamedNode(base + "id/area/energiteknologi"))
     for name in await anyio.to_thread.run_sync(dump_names, live, Path(settings.dist_dir)):
         add(v("dataDump"), ox.NamedNode(f"{base}dumps/{name}"))
     vocabularies = sorted({_namespace(r["p"]) for r in properties}

@@ -270,6 +270,17 @@ def test_check_refuses_a_catalog_yaml_the_catalog_cannot_be_built_from(tmp_path:
         check_annotations(project_settings(data_dir=data))
 
 
+def test_a_void_example_the_build_does_not_describe_stops_it(tmp_path: Path) -> None:
+    """VoID's entry points are curated data: one that names no resource of the build (a typo,
+    a retired IRI) stops the build instead of advertising a 404 to crawlers."""
+    data = copy_data(tmp_path)
+    path = data / "catalog.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("id/org/vestas,", "id/org/vestas-typo,", 1), encoding="utf-8")
+    with pytest.raises(BuildError, match=r"dataset.void.examples: 'id/org/vestas-typo'"):
+        check_annotations(project_settings(data_dir=data))
+
+
 def test_check_refuses_a_heading_without_english_title(tmp_path: Path) -> None:
     """The graph is built by check too: a heading the annex gained is found before the build."""
     data = copy_data(tmp_path)

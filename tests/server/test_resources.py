@@ -254,6 +254,14 @@ def test_void_counts_what_the_endpoint_counts(http: httpx.Client) -> None:
     assert rdflib.URIRef(f"{BASE}def/vestlod#") in set(g.objects(ds, void.vocabulary))
     props = list(g.objects(ds, void.propertyPartition))
     assert sum(int(g.value(p, void.triples)) for p in props) == n
+    # the entry points a curator chose in data/catalog.yaml, each a page that answers
+    root = g.value(ds, void.rootResource)
+    assert root == rdflib.URIRef(f"{BASE}id/document/bilag-styrket-vestdansk-samarbejde")
+    examples = set(g.objects(ds, void.exampleResource))
+    assert rdflib.URIRef(f"{BASE}id/org/vestas") in examples
+    for iri in (root, *examples):
+        assert http.get(str(iri).replace(BASE, "/doc/", 1).replace("/doc/id/", "/doc/")
+                        ).status_code == 200, iri
 
 
 def test_dumps_are_listed_with_size_and_sha256_and_downloadable(
