@@ -21,6 +21,13 @@ CATALOG = "catalog.ttl"
 REPORT = "validation-report.ttl"
 #: the full-text search index (SQLite FTS5) the server's /search reads
 SEARCH = "search.sqlite"
+#: the suffix of a text file's precompressed twin (``vestlod.ttl`` → ``vestlod.ttl.gz``)
+GZ = ".gz"
+
+
+def gzip_twin(name: str) -> str | None:
+    """The name of ``name``'s precompressed twin, or None for a file that is itself gzip."""
+    return None if name.endswith(GZ) else name + GZ
 
 
 def sums_text(digests: Mapping[str, str]) -> str:
