@@ -82,6 +82,9 @@ SETTINGS: tuple[Setting, ...] = (
         "store_password", "", "Password for the remote store (environment only).", secret=True
     ),
     Setting("query_workers", 0, "Forked query worker processes (0: one per CPU core).", int),
+    Setting("query_fast_workers", 1,
+            "More workers reserved for cheap lookups, so they never queue behind long queries "
+            "(0: one lane).", int),
     Setting(
         "reload_interval",
         2.0,
@@ -134,6 +137,7 @@ class Settings:
     store_path: str
     service_allowlist: tuple[str, ...]
     query_workers: int = 0
+    query_fast_workers: int = 1
     store_url: str = ""
     store_update_url: str = ""
     store_graph_store_url: str = ""
