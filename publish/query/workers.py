@@ -22,7 +22,10 @@ Design notes, each a reason:
   queries; excess requests queue.
 * Two lanes (`publish.query.lanes`): ``fast`` workers only ever run queries that are cheap by
   their shape (lookups), so a lookup does not queue behind aggregations; a cheap query may
-  also take an idle general worker, a long one never takes a reserved worker.
+  also take an idle general worker, a long one never takes a reserved worker. With lanes, the
+  general workers also run at a lower CPU priority (`LONG_NICENESS`): on a machine with fewer
+  cores than busy workers a lookup would otherwise wait for the scheduler instead of the pool.
+  A long query loses little by it — lookups are short and leave the CPU to it again at once.
 """
 
 from __future__ import annotations
@@ -54,6 +57,8 @@ from publish.query.lanes import Lane, lane
 from publish.query.store import QueryRequest, QueryResult, Store
 
 _PR_SET_PDEATHSIG = 1
+#: how much nicer than the server the general workers run when there is a cheap lane
+LONG_NICENESS = 5
 _LONG = struct.pack("!i", -1)  # multiprocessing's header for a message of 2 GiB or more
 
 
@@ -301,8 +306,17 @@ class WorkerPool(_Pool):
         cheap: Lane = "cheap"
         for kind in [long] * self.size + [cheap] * self.fast:
             worker = await anyio.to_thread.run_sync(self._spawn_blocking)
-            worker.lane = kind
+            self._assign(worker, kind)
             self._give(worker)
+
+    def _assign(self, worker: Worker, kind: Lane) -> None:
+        """Put ``worker`` in lane ``kind``; a general worker beside a cheap lane yields the CPU
+        to it (a parent may lower its own child's priority without privileges)."""
+        worker.lane = kind
+        if kind == "long" and self.fast:
+            with contextlib.suppress(OSError):
+                os.setpriority(os.PRIO_PROCESS, worker.pid, os.getpriority(
+                    os.PRIO_PROCESS, 0) + LONG_NICENESS)
 
     @property
     def pids(self) -> tuple[int, ...]:
@@ -395,7 +409,7 @@ class WorkerPool(_Pool):
             self._finish_if_empty()
             return
         fresh = await anyio.to_thread.run_sync(self._spawn_blocking)
-        fresh.lane = worker.lane
+        self._assign(fresh, worker.lane)
         if self.closed:
             with self._lock:
                 self._all.pop(fresh.pid, None)

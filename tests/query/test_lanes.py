@@ -5,6 +5,7 @@ behind aggregations; which queries are cheap is decided from the text before the
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 from collections.abc import Iterator
 
@@ -15,7 +16,7 @@ from publish.build.pipeline import BuildResult
 from publish.errors import QueryTimeout
 from publish.query.lanes import lane
 from publish.query.store import OxigraphStore, QueryRequest, load_store
-from publish.query.workers import WorkerPool
+from publish.query.workers import LONG_NICENESS, WorkerPool
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 VESTAS = "https://w3id.org/vestlod/id/org/vestas"
@@ -104,3 +105,20 @@ def test_a_long_query_never_takes_the_reserved_worker(oxi: OxigraphStore) -> Non
             pool.kill_all()
 
     assert "stayed busy" in asyncio.run(scenario())
+
+
+def test_with_a_cheap_lane_the_general_workers_yield_the_cpu(oxi: OxigraphStore) -> None:
+    async def scenario() -> dict[str, list[int]]:
+        pool = WorkerPool(oxi, 2, timeout=10, fast=1)
+        await pool.start()
+        try:
+            return {kind: [os.getpriority(os.PRIO_PROCESS, w.pid)
+                           for w in (*pool._idle[kind],)] for kind in ("cheap", "long")}
+        finally:
+            await pool.close()
+            pool.kill_all()
+
+    own = os.getpriority(os.PRIO_PROCESS, 0)
+    nice = asyncio.run(scenario())
+    assert nice["cheap"] == [own]
+    assert nice["long"] == [own + LONG_NICENESS] * 2
