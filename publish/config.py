@@ -77,6 +77,12 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "SPARQL 1.1 Graph Store Protocol endpoint of the remote store (`vestlod load`).",
     ),
+    Setting(
+        "store_bulk_dir",
+        "",
+        "`vestlod load` into Virtuoso by its bulk loader: a folder it can read (DirsAllowed).",
+    ),
+    Setting("store_isql", "", "Virtuoso's SQL port (host:port) for the bulk loader.", str),
     Setting("store_user", "", "User for the remote store's update endpoints.", secret=True),
     Setting(
         "store_password", "", "Password for the remote store (environment only).", secret=True
@@ -141,6 +147,8 @@ class Settings:
     store_url: str = ""
     store_update_url: str = ""
     store_graph_store_url: str = ""
+    store_bulk_dir: str = ""
+    store_isql: str = ""
     store_user: str = field(default="", repr=False)
     store_password: str = field(default="", repr=False)
     reload_interval: float = 2.0
