@@ -1,13 +1,18 @@
-"""`make bench`: the endpoint under a fixed query mix, against the Oxigraph server and
-rdflib-endpoint loaded with the same data, in the same run.
+"""`make bench`: the endpoint under a fixed query mix, against the Oxigraph server,
+rdflib-endpoint and a raw Virtuoso 7 loaded with the same data, in the same run.
 
     python -m bench [--triples 1000000] [--duration 10] [--clients 1,8] [--skip-rdflib]
+                    [--endpoint-only]
 
 Every server gets the same synthetic dataset (bench/synthetic.py) and the same mix: label
 lookup, resource description, 2–3 hop join, aggregation, text filter, paging, property path,
 each with a random parameter so no answer repeats. Ours runs with its result cache off for the
 headline numbers, then once more with the cache on over a small set of repeated queries. The
 competitors are installed into their own venv (dist.bench/others) with pip, if they install.
+Virtuoso, where ``virtuoso-t`` is installed (``make store-env``), is started the way the tests
+start it (tests/virtuoso.py) and fed the same TriG by its own bulk loader (``ld_dir`` +
+``rdf_loader_run``); its default graph is the union of the named graphs, as ours is. The
+summary prints vestlod/Virtuoso per query kind (p50) and in throughput at each client count.
 Reported: throughput, p50/p99 per query kind, errors, server RSS. JSON in bench/results/.
 """
 
@@ -122,19 +127,22 @@ def wait_ready(url: str, proc: subprocess.Popen[bytes], timeout: float) -> None:
     raise RuntimeError(f"{url} not ready after {timeout:.0f} s")
 
 
-def start_ours(dist: Path, cache_mb: int) -> Target:
+def start_ours(dist: Path, cache_mb: int, fast_workers: int | None = None) -> Target:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("VESTLOD_")}
     env.update({"VESTLOD_CACHE_MB": str(cache_mb), "VESTLOD_RESULT_CAP": "100000",
                 "VESTLOD_RELOAD_INTERVAL": "0", "VESTLOD_QUERY_TIMEOUT": "30"})
+    if fast_workers is not None:
+        env["VESTLOD_QUERY_FAST_WORKERS"] = str(fast_workers)
     started = time.monotonic()
     proc = subprocess.Popen(
         [str(ROOT / ".venv/bin/vestlod"), "serve", "--port", str(port), "--dist", str(dist)],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=WORK)
     url = f"http://127.0.0.1:{port}/sparql"
     wait_ready(url, proc, 600)
-    return Target("vestlod" + ("" if cache_mb == 0 else "+cache"), url, proc,
-                  time.monotonic() - started)
+    name = "vestlod" + ("" if cache_mb == 0 else "+cache") + ("-1lane" if fast_workers == 0
+                                                              else "")
+    return Target(name, url, proc, time.monotonic() - started)
 
 
 def install_others() -> bool:
@@ -183,6 +191,30 @@ def start_rdflib(trig: Path) -> Target | None:
     url = f"http://127.0.0.1:{port}/"
     wait_ready(url, proc, 1800)
     return Target("rdflib-endpoint", url, proc, time.monotonic() - started)
+
+
+def start_virtuoso(dist: Path) -> Target | None:
+    """A raw Virtuoso over ``dist/vestlod.trig``, bulk-loaded; None where it is not installed.
+
+    Its load time is the bulk loader's (plus a checkpoint), not counting database creation."""
+    from tests import virtuoso
+
+    if virtuoso.available() is not None:
+        print(f"note: no Virtuoso column: {virtuoso.available()}")
+        return None
+    root = WORK / f"virtuoso-{dist.name}"
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir(parents=True)
+    server = virtuoso.start(root, dirs_allowed=(dist.absolute(),), memory_mb=2048, timeout=180)
+    try:
+        started = time.monotonic()
+        virtuoso.bulk_load(server, dist.absolute(), "vestlod.trig", synthetic.BASE + "graph/")
+        loaded = time.monotonic() - started
+        wait_ready(server.sparql, server.process, 60)
+    except BaseException:
+        server.stop()
+        raise
+    return Target("virtuoso", server.sparql, server.process, loaded)
 
 
 def stop(target: Target) -> None:
@@ -293,6 +325,13 @@ def main() -> None:
                         help="only the cost of running a query in a killable worker (annex)")
     parser.add_argument("--skip-validation", action="store_true",
                         help="skip the SHACL timing (annex, 100k, 1M; bench/validation.py)")
+    parser.add_argument("--skip-virtuoso", action="store_true")
+    parser.add_argument("--endpoint-only", action="store_true",
+                        help="only the endpoint comparison (no labels, pages, search, load…)")
+    parser.add_argument("--fast-workers", type=int, default=None,
+                        help="vestlod's query_fast_workers (default: the setting's default)")
+    parser.add_argument("--one-lane", action="store_true",
+                        help="also vestlod with query_fast_workers=0 (the lanes' baseline)")
     args = parser.parse_args()
     if args.pages_only:
         bench_pages()
@@ -326,12 +365,17 @@ def main() -> None:
     }
     servers: dict[str, dict[str, object]] = report["servers"]  # type: ignore[assignment]
 
-    starters: list[Callable[[], Target | None]] = [lambda: start_ours(dist, 0)]
+    fast = args.fast_workers
+    starters: list[Callable[[], Target | None]] = [lambda: start_ours(dist, 0, fast)]
+    if args.one_lane:
+        starters.append(lambda: start_ours(dist, 0, 0))
+    if not args.skip_virtuoso:
+        starters.append(lambda: start_virtuoso(dist))
     if not args.skip_others and install_others():
         starters.append(lambda: start_oxigraph(trig))
         if not args.skip_rdflib:
             starters.append(lambda: start_rdflib(trig))
-    starters.append(lambda: start_ours(dist, 256))
+    starters.append(lambda: start_ours(dist, 256, fast))
 
     for start in starters:
         try:
@@ -363,6 +407,8 @@ def main() -> None:
     out.write_text(json.dumps(report, indent=2) + "\n")
     print_summary(report, clients)
     print(f"results: {out.relative_to(ROOT)}")
+    if args.endpoint_only:
+        return
     bench_labels()
     from bench import workers
 
@@ -580,7 +626,8 @@ def print_summary(report: dict[str, object], clients: list[int]) -> None:
                   f"{run['rss_mb']:>8}  {cells}")
     ours = servers.get("vestlod")
     if ours:
-        for other in ("oxigraph-server", "rdflib-endpoint", "vestlod+cache"):
+        for other in ("virtuoso", "oxigraph-server", "rdflib-endpoint", "vestlod-1lane",
+                      "vestlod+cache"):
             if other not in servers:
                 continue
             for ro, rt in zip(ours["runs"], servers[other]["runs"], strict=False):  # type: ignore[call-overload]
@@ -589,6 +636,24 @@ def print_summary(report: dict[str, object], clients: list[int]) -> None:
                           f"{ro['qps'] / rt['qps']:.2f}x")
         if "timeout_cost" in ours:
             print(f"timeout cost: {ours['timeout_cost']}")
+        for name in ("vestlod", "vestlod-1lane"):
+            if name in servers and "virtuoso" in servers:
+                print_ratios(name, servers[name], servers["virtuoso"])
+
+
+def print_ratios(name: str, ours: dict[str, object], peer: dict[str, object]) -> None:
+    """vestlod/Virtuoso per query kind: p50 latency ratio (below 1: we answer faster) and the
+    throughput ratio (above 1: we serve more), measured in the same run."""
+    print(f"\n{name} / virtuoso, p50 per kind (ms, ratio; < 1 is vestlod faster) and q/s:")
+    for ro, rv in zip(ours["runs"], peer["runs"], strict=False):  # type: ignore[call-overload]
+        cells = []
+        for kind, k in ro["per_kind"].items():
+            mine, theirs = k["p50_ms"], rv["per_kind"][kind]["p50_ms"]
+            ratio = f"{mine / theirs:.2f}x" if mine and theirs else "n/a"
+            cells.append(f"{kind} {mine}/{theirs} = {ratio}")
+        qps = f"{ro['qps'] / rv['qps']:.2f}x" if rv["qps"] else "n/a"
+        print(f"  {ro['clients']} client(s): q/s {ro['qps']}/{rv['qps']} = {qps}; "
+              + "; ".join(cells))
 
 
 if __name__ == "__main__":

@@ -201,10 +201,15 @@ def serve(
               help="Its SPARQL Update endpoint (setting store_update_url; default: --store).")
 @click.option("--graph-store", "graph_store_url", metavar="URL",
               help="Its Graph Store Protocol endpoint (setting store_graph_store_url).")
+@click.option("--bulk-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Virtuoso only: load through its bulk loader from files written here, a "
+                   "folder it can read (setting store_bulk_dir).")
+@click.option("--isql", "isql", metavar="HOST:PORT",
+              help="Virtuoso's SQL port for the bulk loader (setting store_isql).")
 @_dist_option
 @_errors_to_exit
 def load(store_url: str | None, update_url: str | None, graph_store_url: str | None,
-         dist: Path | None) -> None:
+         bulk_dir: Path | None, isql: str | None, dist: Path | None) -> None:
     """Replace the dataset's named graphs in a remote SPARQL store and verify the counts.
 
     Credentials come only from VESTLOD_STORE_USER and VESTLOD_STORE_PASSWORD.
@@ -215,6 +220,8 @@ def load(store_url: str | None, update_url: str | None, graph_store_url: str | N
         "store_url": store_url,
         "store_update_url": update_url,
         "store_graph_store_url": graph_store_url,
+        "store_bulk_dir": bulk_dir,
+        "store_isql": isql,
         "dist_dir": dist,
     })
     if not settings.store_url:

@@ -77,11 +77,20 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "SPARQL 1.1 Graph Store Protocol endpoint of the remote store (`vestlod load`).",
     ),
+    Setting(
+        "store_bulk_dir",
+        "",
+        "`vestlod load` into Virtuoso by its bulk loader: a folder it can read (DirsAllowed).",
+    ),
+    Setting("store_isql", "", "Virtuoso's SQL port (host:port) for the bulk loader.", str),
     Setting("store_user", "", "User for the remote store's update endpoints.", secret=True),
     Setting(
         "store_password", "", "Password for the remote store (environment only).", secret=True
     ),
     Setting("query_workers", 0, "Forked query worker processes (0: one per CPU core).", int),
+    Setting("query_fast_workers", 1,
+            "More workers reserved for cheap lookups, so they never queue behind long queries "
+            "(0: one lane).", int),
     Setting(
         "reload_interval",
         2.0,
@@ -134,9 +143,12 @@ class Settings:
     store_path: str
     service_allowlist: tuple[str, ...]
     query_workers: int = 0
+    query_fast_workers: int = 1
     store_url: str = ""
     store_update_url: str = ""
     store_graph_store_url: str = ""
+    store_bulk_dir: str = ""
+    store_isql: str = ""
     store_user: str = field(default="", repr=False)
     store_password: str = field(default="", repr=False)
     reload_interval: float = 2.0

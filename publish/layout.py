@@ -32,6 +32,15 @@ def table_file(name: str) -> str:
     return f"vestlod-{name}.csv"
 
 
+#: the suffix of a text file's precompressed twin (``vestlod.ttl`` → ``vestlod.ttl.gz``)
+GZ = ".gz"
+
+
+def gzip_twin(name: str) -> str | None:
+    """The name of ``name``'s precompressed twin, or None for a file that is itself gzip."""
+    return None if name.endswith(GZ) else name + GZ
+
+
 def sums_text(digests: Mapping[str, str]) -> str:
     """``SHA256SUMS`` for ``{name: sha256}``, in the given order."""
     return "".join(f"{digest}  {name}\n" for name, digest in digests.items())

@@ -20,6 +20,12 @@ Design notes, each a reason:
   ping-pong per query, which on 2 cores was most of the server's cost for a small query. Only
   forking and reaping, which block, run in threads. The pool size bounds the concurrent
   queries; excess requests queue.
+* Two lanes (`publish.query.lanes`): ``fast`` workers only ever run queries that are cheap by
+  their shape (lookups), so a lookup does not queue behind aggregations; a cheap query may
+  also take an idle general worker, a long one never takes a reserved worker. With lanes, the
+  general workers also run at a lower CPU priority (`LONG_NICENESS`): on a machine with fewer
+  cores than busy workers a lookup would otherwise wait for the scheduler instead of the pool.
+  A long query loses little by it — lookups are short and leave the CPU to it again at once.
 """
 
 from __future__ import annotations
@@ -47,9 +53,12 @@ import anyio
 import anyio.to_thread
 
 from publish.errors import NotAcceptableKind, QuerySyntax, QueryTimeout, StoreError, VestlodError
+from publish.query.lanes import Lane, lane
 from publish.query.store import QueryRequest, QueryResult, Store
 
 _PR_SET_PDEATHSIG = 1
+#: how much nicer than the server the general workers run when there is a cheap lane
+LONG_NICENESS = 5
 _LONG = struct.pack("!i", -1)  # multiprocessing's header for a message of 2 GiB or more
 
 
@@ -101,6 +110,7 @@ class Worker:
     pid: int
     sock: socket.socket  # non-blocking, our end of the socketpair
     spawned: float
+    lane: Lane = "long"  # "cheap": a reserved worker, which runs cheap queries only
 
     async def ask(self, request: QueryRequest) -> QueryResult:
         """Send one request and await its answer on the running loop. The caller bounds the
@@ -206,16 +216,26 @@ class _Pool:
 
     noun, unit = "query pool", "slot"
 
-    def __init__(self, store: Store, size: int, timeout: float) -> None:
+    def __init__(self, store: Store, size: int, timeout: float, fast: int = 0) -> None:
         if size < 1:
             raise ValueError(f"a {self.noun} needs at least one {self.unit}")
+        if fast < 0:
+            raise ValueError("query_fast_workers must be 0 or more")
         if timeout <= 0:
             raise ValueError("query_timeout must be positive")
         self.store = store
         self.size = size
+        self.fast = fast
         self.timeout = timeout
         self.closed = False
         self.timeouts = 0
+        self.lanes: dict[Lane, int] = {"cheap": 0, "long": 0}  # queries run, per lane
+
+    def lane_of(self, request: QueryRequest) -> Lane:
+        """The lane ``request`` runs in (always "long" without reserved workers)."""
+        chosen: Lane = lane(request.query, request.substitutions) if self.fast else "long"
+        self.lanes[chosen] += 1
+        return chosen
 
     def too_long(self) -> QueryTimeout:
         """Count a query stopped at the limit and return the error to raise for it."""
@@ -234,15 +254,18 @@ class WorkerPool(_Pool):
 
     noun, unit = "worker pool", "worker"
 
-    def __init__(self, store: Store, size: int, timeout: float) -> None:
-        super().__init__(store, size, timeout)
+    def __init__(self, store: Store, size: int, timeout: float, fast: int = 0) -> None:
+        super().__init__(store, size, timeout, fast)
         self._keeper = _Keeper(self._fork)
         # Idle workers and the requests waiting for one, both first come first served. A
         # freed worker goes straight to the oldest waiter: with asyncio.Queue a newcomer could
         # take it first and a waiter went to the back of the line again (p99 of 300 ms+ at 8
         # clients and 4 workers, measured).
-        self._idle: collections.deque[Worker] = collections.deque()
-        self._waiters: collections.deque[asyncio.Future[Worker]] = collections.deque()
+        # One line of each per lane; a freed general worker serves long waiters first.
+        self._idle: dict[Lane, collections.deque[Worker]] = {
+            "cheap": collections.deque(), "long": collections.deque()}
+        self._waiters: dict[Lane, collections.deque[asyncio.Future[Worker]]] = {
+            "cheap": collections.deque(), "long": collections.deque()}
         self._started = False
         self._background: set[asyncio.Task[None]] = set()  # worker replacements under way
         self._all: dict[int, Worker] = {}
@@ -279,9 +302,21 @@ class WorkerPool(_Pool):
         """Fork all workers (off the event loop) and make them available."""
         self._keeper.start()
         self._started = True
-        for _ in range(self.size):
+        long: Lane = "long"
+        cheap: Lane = "cheap"
+        for kind in [long] * self.size + [cheap] * self.fast:
             worker = await anyio.to_thread.run_sync(self._spawn_blocking)
+            self._assign(worker, kind)
             self._give(worker)
+
+    def _assign(self, worker: Worker, kind: Lane) -> None:
+        """Put ``worker`` in lane ``kind``; a general worker beside a cheap lane yields the CPU
+        to it (a parent may lower its own child's priority without privileges)."""
+        worker.lane = kind
+        if kind == "long" and self.fast:
+            with contextlib.suppress(OSError):
+                os.setpriority(os.PRIO_PROCESS, worker.pid, os.getpriority(
+                    os.PRIO_PROCESS, 0) + LONG_NICENESS)
 
     @property
     def pids(self) -> tuple[int, ...]:
@@ -297,7 +332,7 @@ class WorkerPool(_Pool):
         if not self._started or self.closed:
             raise StoreError("the query workers are not running")
         started = time.monotonic()
-        worker = await self._acquire()
+        worker = await self._acquire(self.lane_of(request))
         remaining = max(self.timeout - (time.monotonic() - started), 0.001)
         replace = False
         try:
@@ -315,11 +350,16 @@ class WorkerPool(_Pool):
         finally:
             await self._release(worker, replace)
 
-    async def _acquire(self) -> Worker:
-        if self._idle and not self._waiters:
-            return self._idle.popleft()  # the usual case: no future, no timer
+    async def _acquire(self, kind: Lane = "long") -> Worker:
+        idle, waiters = self._idle, self._waiters
+        # the usual case: no future, no timer
+        if kind == "cheap" and idle["cheap"] and not waiters["cheap"]:
+            return idle["cheap"].popleft()
+        if idle["long"] and not waiters["long"] and not (kind == "cheap" and waiters["cheap"]):
+            return idle["long"].popleft()
         waiter: asyncio.Future[Worker] = asyncio.get_running_loop().create_future()
-        self._waiters.append(waiter)
+        line = waiters[kind]
+        line.append(waiter)
         try:
             async with asyncio.timeout(self.timeout):
                 return await waiter
@@ -327,19 +367,24 @@ class WorkerPool(_Pool):
             if waiter.done() and not waiter.cancelled():
                 self._give(waiter.result())  # handed over just as we gave up: pass it on
             with contextlib.suppress(ValueError):
-                self._waiters.remove(waiter)
+                line.remove(waiter)
             if isinstance(exc, asyncio.CancelledError):
                 raise
             raise self.too_busy() from None
 
     def _give(self, worker: Worker) -> None:
-        """Hand ``worker`` to the oldest waiting request, or make it idle."""
-        while self._waiters:
-            waiter = self._waiters.popleft()
-            if not waiter.done():
-                waiter.set_result(worker)
-                return
-        self._idle.append(worker)
+        """Hand ``worker`` to the oldest request waiting for its lane, or make it idle. A
+        general worker goes to a long query first (cheap ones have their own workers) and to
+        a cheap one when no long query waits."""
+        lines: tuple[Lane, ...] = ("cheap",) if worker.lane == "cheap" else ("long", "cheap")
+        for kind in lines:
+            line = self._waiters[kind]
+            while line:
+                waiter = line.popleft()
+                if not waiter.done():
+                    waiter.set_result(worker)
+                    return
+        self._idle[worker.lane].append(worker)
 
     async def _release(self, worker: Worker, replace: bool) -> None:
         if not (replace or self.closed):
@@ -364,6 +409,7 @@ class WorkerPool(_Pool):
             self._finish_if_empty()
             return
         fresh = await anyio.to_thread.run_sync(self._spawn_blocking)
+        self._assign(fresh, worker.lane)
         if self.closed:
             with self._lock:
                 self._all.pop(fresh.pid, None)
@@ -376,8 +422,9 @@ class WorkerPool(_Pool):
         """Stop taking queries; idle workers leave now, busy ones when their query ends."""
         self.closed = True
         idle: list[Worker] = []
-        while self._idle:
-            idle.append(self._idle.popleft())
+        for line in self._idle.values():
+            while line:
+                idle.append(line.popleft())
         with self._lock:
             for worker in idle:
                 self._all.pop(worker.pid, None)
@@ -430,13 +477,15 @@ class ThreadPool(_Pool):
     stopped, and keeps its thread until it ends.
     """
 
-    def __init__(self, store: Store, size: int, timeout: float) -> None:
-        super().__init__(store, size, timeout)
+    def __init__(self, store: Store, size: int, timeout: float, fast: int = 0) -> None:
+        super().__init__(store, size, timeout, fast)
         self._slots: asyncio.Semaphore | None = None
+        self._fast_slots: asyncio.Semaphore | None = None
         self._busy = 0
 
     async def start(self) -> None:
         self._slots = asyncio.Semaphore(self.size)
+        self._fast_slots = asyncio.Semaphore(self.fast) if self.fast else None
 
     @property
     def pids(self) -> tuple[int, ...]:
@@ -447,8 +496,13 @@ class ThreadPool(_Pool):
         if self._slots is None or self.closed:
             raise StoreError("the query pool is not running")
         started = time.monotonic()
+        # a cheap query takes a general slot if one is free, else waits for a reserved one
+        slots = self._slots
+        if (self.lane_of(request) == "cheap" and self._fast_slots is not None
+                and self._slots.locked()):
+            slots = self._fast_slots
         try:
-            await asyncio.wait_for(self._slots.acquire(), self.timeout)
+            await asyncio.wait_for(slots.acquire(), self.timeout)
         except TimeoutError:
             raise self.too_busy() from None
         self._busy += 1
@@ -465,7 +519,7 @@ class ThreadPool(_Pool):
             raise
         finally:
             self._busy -= 1
-            self._slots.release()
+            slots.release()
             if self.closed and not self._busy:
                 self._close_store()
 
@@ -492,17 +546,17 @@ for tests that drive the app in-process: a time limit then stops only the waitin
 
 
 def make_pool(
-    store: Store, size: int, timeout: float, kind: PoolKind = "auto"
+    store: Store, size: int, timeout: float, kind: PoolKind = "auto", fast: int = 0
 ) -> WorkerPool | ThreadPool:
     """Forked workers for an in-process engine, threads for a store that runs elsewhere (or
-    whenever ``kind`` is ``"threads"``)."""
+    whenever ``kind`` is ``"threads"``); ``fast`` more reserved for cheap queries."""
     if kind == "threads":
-        return ThreadPool(store, size, timeout)
+        return ThreadPool(store, size, timeout, fast)
     if kind != "auto":
         raise ValueError(f"unknown query pool kind {kind!r}")
     if getattr(store, "forked", True):
-        return WorkerPool(store, size, timeout)
-    return ThreadPool(store, size, timeout)
+        return WorkerPool(store, size, timeout, fast)
+    return ThreadPool(store, size, timeout, fast)
 
 
 def query_once(store: Store, request: QueryRequest, timeout: float) -> QueryResult:

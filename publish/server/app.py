@@ -95,6 +95,8 @@ async def readyz(request: Request) -> Response:
             "graphs": list(live.store.stats.graphs),
             "loaded_at": live.loaded_at.isoformat(),
             "workers": live.pool.size,
+            "fast_workers": live.pool.fast,
+            "queries_per_lane": live.pool.lanes,
             "timeouts": live.pool.timeouts,
             "swaps": serving.swaps,
             "cache": {

@@ -2,8 +2,9 @@
 
 The 1.5 MB Turtle dump and every page used to go out raw. `starlette-compress` (a maintained
 middleware) encodes text answers above ``MINIMUM_SIZE`` bytes when ``Accept-Encoding`` allows and
-adds ``Vary: Accept-Encoding``; it leaves alone what is already encoded, so the dumps the build
-precompressed (``*.gz``) are sent as they are.
+adds ``Vary: Accept-Encoding``; it leaves alone what is already encoded: the ``.gz`` files the
+build published, and the precompressed gzip twin `publish.server.files` sends for a dump (it
+carries ``Content-Encoding: gzip``, so nothing is compressed twice).
 
 A compressed body is a different representation, so it needs its own validator (RFC 9110
 §8.8.3): `EncodedETags` turns ``"tag"`` into ``"tag-gzip"`` (``-br``, ``-zstd``) on the way out,
@@ -60,10 +61,11 @@ class EncodedETags:
 
 
 def encoded(etag: str, encoding: str) -> str:
-    """``"abc"`` → ``"abc-gzip"`` (weak tags keep their ``W/``)."""
+    """``"abc"`` → ``"abc-gzip"`` (weak tags keep their ``W/``); a tag already of that encoding
+    (a precompressed dump's, set by `publish.server.files`) is left as it is."""
     weak = etag.startswith("W/")
     core = etag.removeprefix("W/")
-    if not (core.startswith('"') and core.endswith('"')):
+    if not (core.startswith('"') and core.endswith('"')) or core.endswith(f'-{encoding}"'):
         return etag
     return ("W/" if weak else "") + core[:-1] + "-" + encoding + '"'
 

@@ -62,7 +62,7 @@ def etag_matches(if_none_match: str | None, etag: str) -> bool:
     compressed variant of the same answer matches too."""
     if not if_none_match:
         return False
-    ours = etag.removeprefix("W/")
+    ours = _identity_tag(etag)  # a precompressed dump's own tag is already "tag-gzip"
     for candidate in if_none_match.split(","):
         candidate = candidate.strip()
         if candidate == "*" or _identity_tag(candidate) == ours:

@@ -8,6 +8,13 @@ for exactly this.
 
 Only names listed in that folder's ``SHA256SUMS`` are served (`publish.layout.read_sums`), so
 no request path ever reaches the file system.
+
+A dump with a gzip twin (``vestlod.ttl.gz``, which `publish.build.dumps.precompress` writes)
+is negotiated: a client that accepts gzip gets the twin's bytes as ``Content-Encoding: gzip``
+with its own ETag (``"tag-gzip"``) and ``Digest``, the same cache policy and ``Vary:
+Accept-Encoding``; nothing is compressed per request. A ``Range`` request is always answered
+from the identity file: a client that decoded a gzip download holds identity bytes, so the
+offsets it asks to resume from are offsets into the identity file.
 """
 
 from __future__ import annotations
@@ -25,7 +32,8 @@ from starlette.routing import Route
 
 from publish.errors import NotFound
 from publish.formats import by_suffix
-from publish.layout import CATALOG, SUMS, TABLES_METADATA, read_sums
+from publish.layout import CATALOG, SUMS, TABLES_METADATA, gzip_twin, read_sums
+from publish.server.compression import encoded
 from publish.server.conditional import (
     IMMUTABLE,
     REVALIDATE,
@@ -219,13 +227,24 @@ async def _send_file(request: Request, version: str, folder: Path, wanted: str, 
         raise NotFound(f"no dump named {wanted!r}")
     name = next(n for n in files if n == wanted)  # the listed name, not the request's text
     _size, digest = files[name]
-    headers = cache_headers(etag=f'"{digest[:40]}"', policy=policy)
+    twin = gzip_twin(name)
+    negotiated = twin is not None and twin in files
+    packed = (negotiated and "range" not in request.headers
+              and accepts_gzip(request.headers.get("accept-encoding")))
+    etag = f'"{digest[:40]}"'
+    headers = cache_headers(etag=encoded(etag, "gzip") if packed else etag, policy=policy,
+                            vary="Accept-Encoding" if negotiated else None)
     headers["Vestlod-Dataset-Version"] = version
     if location:
         headers["Content-Location"] = location
     unchanged = not_modified(request.headers, headers)
     if unchanged is not None:
         return unchanged
+    if packed and twin is not None:
+        headers["Content-Encoding"] = "gzip"
+        headers["Digest"] = f"sha-256={files[twin][1]}"  # of the bytes sent (RFC 3230)
+        return FileResponse(folder / twin, media_type=dump_media_type(name), filename=name,
+                            headers=headers)
     headers["Digest"] = f"sha-256={digest}"
     if name.endswith(".csv") and TABLES_METADATA in files:
         # CSVW's way to find a table's metadata (tabular-metadata §5.2); relative, so a versioned
@@ -233,6 +252,32 @@ async def _send_file(request: Request, version: str, folder: Path, wanted: str, 
         headers["Link"] = f'<{TABLES_METADATA}>; rel="describedby"; type="{CSVM_TYPE}"'
     return FileResponse(folder / name, media_type=dump_media_type(name), filename=name,
                         headers=headers)
+
+
+def accepts_gzip(accept_encoding: str | None) -> bool:
+    """Whether ``Accept-Encoding`` allows gzip (RFC 9110 §12.5.3): named, or ``*``, with a
+    quality above 0, and not refused by name. Preferred even where br or zstd rank higher:
+    the precompressed twin costs no CPU, and any acceptable coding is a correct answer."""
+    if not accept_encoding:
+        return False
+    qualities: dict[str, float] = {}
+    for item in accept_encoding.split(","):
+        coding, _, params = item.partition(";")
+        coding = coding.strip().lower()
+        quality = 1.0
+        for param in params.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if coding:
+            qualities[coding] = quality
+    for coding in ("gzip", "x-gzip"):
+        if coding in qualities:
+            return qualities[coding] > 0
+    return qualities.get("*", 0.0) > 0
 
 
 #: a dataset version: the sha256 of its vestlod.trig

@@ -110,7 +110,7 @@ class Serving:
         """Serve ``store`` from now on: fork its workers first, then switch in one step."""
         async with self._swap_lock:
             pool = make_pool(store, worker_count(self.settings), self.settings.query_timeout,
-                             self.pool_kind)
+                             self.pool_kind, self.settings.query_fast_workers)
             await pool.start()
             folder = await anyio.to_thread.run_sync(
                 version_folder, Path(self.settings.dist_dir), store.stats.version

@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from publish.layout import read_sums
+from publish.layout import gzip_twin, read_sums
 from publish.query.store import prefixes_for
 from publish.server import lookup
 from publish.server.cache import Cached
@@ -67,12 +67,17 @@ def _namespace(iri: str) -> str:
 
 
 def dump_names(live: Live, dist: Path) -> list[str]:
-    """The whole-dataset dumps of the version ``live`` serves (none if its files are gone)."""
+    """The whole-dataset dumps of the version ``live`` serves (none if its files are gone).
+
+    Not the gzip twins (``vestlod.ttl.gz``): each is an encoding of a dump listed here, which
+    its address already serves gzipped to whoever accepts it."""
     folder = live.files(dist)
     if folder is None:
         return []
-    return [name for name in read_sums(folder)
-            if name.startswith(DUMP_PREFIX) and (folder / name).is_file()]
+    sums = read_sums(folder)
+    twins = {gzip_twin(name) for name in sums}
+    return [name for name in sums
+            if name.startswith(DUMP_PREFIX) and name not in twins and (folder / name).is_file()]
 
 
 async def void_triples(serving: Serving, live: Live) -> list[ox.Triple]:

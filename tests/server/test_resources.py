@@ -249,6 +249,7 @@ def test_void_counts_what_the_endpoint_counts(http: httpx.Client) -> None:
     assert g.value(ds, void.sparqlEndpoint) == rdflib.URIRef(f"{BASE}sparql")
     dumps = {str(o) for o in g.objects(ds, void.dataDump)}
     assert f"{BASE}dumps/vestlod.nt.gz" in dumps and f"{BASE}dumps/vestlod.ttl" in dumps
+    assert f"{BASE}dumps/vestlod.ttl.gz" not in dumps  # a twin is an encoding, not a dump
     classes = {g.value(p, void["class"]) for p in g.objects(ds, void.classPartition)}
     assert rdflib.URIRef(f"{BASE}def/vestlod#Actor") in classes
     assert rdflib.URIRef(f"{BASE}def/vestlod#") in set(g.objects(ds, void.vocabulary))
