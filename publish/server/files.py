@@ -235,6 +235,10 @@ async def _send_file(request: Request, version: str, folder: Path, wanted: str, 
     headers = cache_headers(etag=encoded(etag, "gzip") if packed else etag, policy=policy,
                             vary="Accept-Encoding" if negotiated else None)
     headers["Vestlod-Dataset-Version"] = version
+    if name.endswith(".csv") and TABLES_METADATA in files:
+        # CSVW's way to find a table's metadata (tabular-metadata §5.2); relative, so a versioned
+        # address points at the metadata of the same version
+        headers["Link"] = f'<{TABLES_METADATA}>; rel="describedby"; type="{CSVM_TYPE}"'
     if location:
         headers["Content-Location"] = location
     unchanged = not_modified(request.headers, headers)
@@ -246,10 +250,6 @@ async def _send_file(request: Request, version: str, folder: Path, wanted: str, 
         return FileResponse(folder / twin, media_type=dump_media_type(name), filename=name,
                             headers=headers)
     headers["Digest"] = f"sha-256={digest}"
-    if name.endswith(".csv") and TABLES_METADATA in files:
-        # CSVW's way to find a table's metadata (tabular-metadata §5.2); relative, so a versioned
-        # address points at the metadata of the same version
-        headers["Link"] = f'<{TABLES_METADATA}>; rel="describedby"; type="{CSVM_TYPE}"'
     return FileResponse(folder / name, media_type=dump_media_type(name), filename=name,
                         headers=headers)
 

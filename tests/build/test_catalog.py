@@ -258,7 +258,8 @@ def _metadata_with(dataset_yaml: dict[str, object]) -> Graph:
 
     settings = project_settings()
     doc, ann = load_all(settings)
-    catalog = {**load_catalog_yaml(settings), "dataset": dataset_yaml}
+    committed = load_catalog_yaml(settings)
+    catalog = {**committed, "dataset": {"void": committed["dataset"]["void"], **dataset_yaml}}
     return build_dataset(doc, ann, settings, catalog).graph(URIRef(BASE + "graph/metadata"))
 
 
