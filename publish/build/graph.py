@@ -83,13 +83,17 @@ SCHEMA_TYPES = {
 }
 #: schema.org class of a work per actor type
 WORK_TYPES = {"report": "Report", "website": "WebSite", "agreement": "CreativeWork"}
-COLLABORATIONS = {"cluster-organisation", "innovation-network", "network", "partnership"}
+#: a cluster (*klynge*) is a collaboration of organisations; the body that runs one is a
+#: cluster-organisation (*klyngeorganisation*)
+COLLABORATIONS = {
+    "cluster-organisation", "cluster", "innovation-network", "network", "partnership",
+}
 #: types whose very kind is a legal body (org:FormalOrganization, §A1); a research or knowledge
 #: centre, a science park, a growth forum or an organisation of no stated kind is only an
 #: org:Organization, and so is any unit of another organisation (re-read of #15)
 FORMAL_TYPES = {
     "company", "university", "university-college", "school", "regional-authority", "ministry",
-    "public-agency", "statistics-office", "trade-association", "fund",
+    "public-agency", "statistics-office", "trade-association", "association", "fund",
 }
 SEGMENT_CLASSES = {
     "document": FOAF.Document,

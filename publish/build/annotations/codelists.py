@@ -21,6 +21,8 @@ ACTOR_TYPES = (
     "test-facility", "event", "report", "website", "statistics-office", "place",
     # issue #15 (data/annotations/README.md, §A1)
     "organisation", "advisory-body", "vision", "agreement", "group",
+    # re-read pass 5 of #15: the annex's own words "forening" (MTIC) and "klynge" (Welfare Tech)
+    "association", "cluster",
 )
 RELATION_TYPES = (
     "initiated", "leads", "member-of", "part-of", "hosts", "cooperates-with", "funds", "operates",
