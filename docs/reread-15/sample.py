@@ -1,8 +1,11 @@
-"""Draw the #15 re-reading sample from a build: python sample.py TRIG SEED > sample.md"""
+"""Draw the #15 re-reading sample from a build: python sample.py TRIG SEED [TOTAL] > sample.md
+
+TOTAL (default 62) scales the quota per kind (20/15/15/12 of 62); round 5 drew 100."""
 import random, sys, collections
 import pyoxigraph as ox
 
 trig, seed = sys.argv[1], int(sys.argv[2])
+total = int(sys.argv[3]) if len(sys.argv) > 3 else 62
 s = ox.Store(); s.bulk_load(path=trig, format=ox.RdfFormat.TRIG)
 B = "https://w3id.org/vestlod/"
 def q(x): return list(s.query(x, use_default_graph_as_union=True))
@@ -11,10 +14,11 @@ def subjects(where):
 kinds = {
   "relation": subjects("?x a <http://www.w3.org/1999/02/22-rdf-syntax-ns#Statement>"),
   "figure": subjects("?x a <http://purl.org/linked-data/cube#Observation>"),
-  "actor or thing": [x for x in subjects("?x ?p ?o FILTER(REGEX(STR(?x), '/id/(org|initiative|group|place|facility|work|region)/[^#]+$'))")],
+  "actor or thing": [x for x in subjects("?x ?p ?o FILTER(REGEX(STR(?x), '/id/(org|initiative|activity|group|place|facility|work|region)/[^#]+$') && !STRSTARTS(STR(?x), 'https://w3id.org/vestlod/id/activity/build-'))")],
   "concept": [x for x in subjects("?x ?p ?o FILTER(REGEX(STR(?x), '/id/(strength-position|resource|challenge|focus-area|regional-business-area)/[^#]+$'))")],
 }
-quota = {"relation": 20, "figure": 15, "actor or thing": 15, "concept": 12}
+quota = {k: round(v * total / 62) for k, v in
+         {"relation": 20, "figure": 15, "actor or thing": 15, "concept": 12}.items()}
 rng = random.Random(seed)
 SKIP = {"http://www.w3.org/ns/prov#wasGeneratedBy", B + "def/vestlod#curatedAt", "http://www.w3.org/ns/prov#wasDerivedFrom"}
 def short(t):
