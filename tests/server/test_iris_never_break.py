@@ -1,6 +1,8 @@
-"""URIs never break (#15): every IRI published before #15 still answers 200, 301 or 410.
+"""URIs never break (#15): every IRI published before still answers 200, 301 or 410.
 
-`tests/fixtures/iris-before-15.txt` lists every subject IRI of the last build before #15. Each is
+`tests/fixtures/iris-before-*.txt` are records of what was published: every subject IRI of the
+last build before #15 (`iris-before-15.txt`) and before its pass 5 (`iris-before-pass-5.txt`;
+add a record whenever curated data changes kind or identity). Each is
 asked of the real build, served in-process: an ``/id/`` IRI must answer 303 to a document that
 answers 200, or 301 to a URL that (after its own 303) answers 200, or 410; any other IRI
 (``/def/vestlod``, ``/graph/…``) 200, 301 or 410 itself. An IRI the new data no longer
@@ -21,12 +23,18 @@ from tests.conftest import project_settings
 from tests.server.conftest import BASE
 from tests.server.test_retired import GONE, MOVED, serve, trig_with
 
-BEFORE = Path(__file__).resolve().parents[1] / "fixtures" / "iris-before-15.txt"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+BEFORE = FIXTURES / "iris-before-15.txt"
+
+
+def record(path: Path) -> list[str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [line for line in lines if line and not line.startswith("#")]
 
 
 def published_before() -> list[str]:
-    lines = BEFORE.read_text(encoding="utf-8").splitlines()
-    return [line for line in lines if line and not line.startswith("#")]
+    """Every IRI of every record, once."""
+    return sorted({iri for path in FIXTURES.glob("iris-before-*.txt") for iri in record(path)})
 
 
 async def outcome(client: httpx.AsyncClient, path: str) -> str | None:
@@ -48,13 +56,16 @@ async def outcome(client: httpx.AsyncClient, path: str) -> str | None:
     return " → ".join(hops)
 
 
-def test_the_fixture_is_the_record_of_before_15() -> None:
-    iris = published_before()
-    assert iris == sorted(set(iris)) and len(iris) > 1000
-    assert all(iri.startswith(BASE) and "#" not in iri for iri in iris)
+def test_the_fixtures_are_records_of_what_was_published() -> None:
+    records = sorted(FIXTURES.glob("iris-before-*.txt"))
+    assert [p.name for p in records] == ["iris-before-15.txt", "iris-before-pass-5.txt"]
+    for path in records:
+        iris = record(path)
+        assert iris == sorted(set(iris)) and len(iris) > 1000, path.name
+        assert all(iri.startswith(BASE) and "#" not in iri for iri in iris), path.name
 
 
-def test_every_iri_published_before_15_answers(built: BuildResult, tmp_path: Path) -> None:
+def test_every_iri_published_before_answers(built: BuildResult, tmp_path: Path) -> None:
     settings = project_settings(dist_dir=built.out, query_workers=1, reload_interval=0,
                                 ui_assets_dir=tmp_path / "no-ui")
     app = create_app(settings)
@@ -70,7 +81,7 @@ def test_every_iri_published_before_15_answers(built: BuildResult, tmp_path: Pat
                         failures.append(problem)
 
     asyncio.run(run())
-    assert failures == [], (f"{len(failures)} IRIs published before #15 no longer answer "
+    assert failures == [], (f"{len(failures)} IRIs published before no longer answer "
                             "200/301/410; retire them in data/retired.csv:\n"
                             + "\n".join(failures))
 
