@@ -25,7 +25,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -363,3 +363,21 @@ def asgi_annex(tmp_path_factory: pytest.TempPathFactory, built: BuildResult) -> 
     app = InProcess(tmp, dist, version, query_timeout=20)
     yield app
     app.close()
+
+
+def serve_dist(dist: Path, check: Callable[[httpx.AsyncClient], Awaitable[None]],
+               **settings: object) -> None:
+    """Run ``check`` against an app serving the built ``dist`` in process, lifespan included:
+    one app per call, for tests that change settings (the shared `asgi_annex` cannot)."""
+    from tests.conftest import project_settings
+
+    app = create_app(project_settings(dist_dir=dist, query_workers=1, reload_interval=0,
+                                      **settings))
+
+    async def run() -> None:
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+                await check(client)
+
+    asyncio.run(run())

@@ -6,29 +6,18 @@ it in ``Content-Location``. In-process over the real build.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 
 import httpx
 
 from publish.build.pipeline import BuildResult
-from publish.server import create_app
-from tests.conftest import project_settings
+from tests.server.conftest import serve_dist
 
 Check = Callable[[httpx.AsyncClient], Awaitable[None]]
 
 
 def serve(built: BuildResult, check: Check, **settings: object) -> None:
-    app = create_app(project_settings(dist_dir=built.out, query_workers=1, reload_interval=0,
-                                      **settings))
-
-    async def run() -> None:
-        async with app.router.lifespan_context(app):
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
-                await check(client)
-
-    asyncio.run(run())
+    serve_dist(built.out, check, **settings)
 
 
 def test_gets_carry_a_shared_lifetime_and_an_etag_posts_are_not_stored(

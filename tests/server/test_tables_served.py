@@ -7,7 +7,6 @@ over the real build.
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
 import json
@@ -17,22 +16,13 @@ import httpx
 
 from publish.build.pipeline import BuildResult
 from publish.layout import TABLES, TABLES_METADATA, table_file
-from publish.server import create_app
-from tests.conftest import project_settings
+from tests.server.conftest import serve_dist
 
 Check = Callable[[httpx.AsyncClient], Awaitable[None]]
 
 
-def serve(built: BuildResult, check: Check) -> None:
-    app = create_app(project_settings(dist_dir=built.out, query_workers=1, reload_interval=0))
-
-    async def run() -> None:
-        async with app.router.lifespan_context(app):
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
-                await check(client)
-
-    asyncio.run(run())
+def serve(built: BuildResult, check: Check, **settings: object) -> None:
+    serve_dist(built.out, check, **settings)
 
 
 def csv_rows(body: bytes) -> list[dict[str, str]]:
