@@ -62,6 +62,16 @@ _QUALIFIER = re.compile(
 #: qualifier words that mean the same as another: the verb "overstige" (exceed) is "over"
 _QUALIFIER_SAME = {"overstige": "over"}
 
+
+def qualifier_word(word: str) -> str | None:
+    """The qualifier a word is ("Ca." -> "ca.", "overstige" -> "over"), or None if it is none."""
+    m = _QUALIFIER.fullmatch(" ".join(word.split()) + " ")
+    if m is None:
+        return None
+    found = m["q"].lower()
+    return _QUALIFIER_SAME.get(found, found)
+
+
 # A word ends where the next character is not a letter ("år" must not match "årlige").
 _END = r"(?![^\W\d_])"
 

@@ -388,8 +388,10 @@ class _Builder:
                 g.add((node, self.vl.businessArea, self.area(st.area)))
                 _da_en(g, node, st.label, SKOS.prefLabel, RDFS.label)
                 _da_en(g, node, st.description, SKOS.definition)
-                g.add((node, SKOS.scopeNote, Literal(st.span.text, lang="da")))
+                g.add((node, SKOS.scopeNote, Literal(st.scope_text, lang="da")))
                 self.support(node, st.span, kind, st.id, OA.describing)
+                if st.frame is not None:
+                    self.support(node, st.frame, kind, st.id, OA.describing)
                 self.curated(node, st.origin.path, st.origin.line)
 
     #: the figures' data sets (§A4): every observation has every dimension of its structure
@@ -404,8 +406,13 @@ class _Builder:
         "figures-ranges": ("rangeFiguresStructure", "Bilagets tal givet som et interval",
                            "The annex's figures given as a range"),
         "figures-actors": ("actorFiguresStructure",
-                           "Bilagets tal om en aktør eller et program",
-                           "The annex's figures about an actor or programme"),
+                           "Bilagets tal uden sted: om en aktør, et program eller en branche, "
+                           "hvis sted bilaget ikke angiver",
+                           "The annex's figures without a place: about an actor, a programme or "
+                           "a branch whose place the annex does not state"),
+        "figures-dated": ("datedUnplacedFiguresStructure",
+                          "Bilagets tal uden sted i et bestemt år",
+                          "The annex's figures without a place in a given year"),
     }
 
     def figure_dataset(self, fig: Figure) -> str:
@@ -415,10 +422,8 @@ class _Builder:
                 raise BuildError(f"figure {fig.id}: a range needs a place and no year (no "
                                  "structure has both a period and bounds)")
             return "figures-ranges"
-        if not fig.scope:
-            if fig.year is not None:
-                raise BuildError(f"figure {fig.id}: a year needs a place (refArea)")
-            return "figures-actors"
+        if not fig.scope:  # an actor or programme, or a place the annex leaves open (§A4)
+            return "figures-actors" if fig.year is None else "figures-dated"
         return "figures-places-dated" if fig.year is not None else "figures-places"
 
     def figures(self) -> None:

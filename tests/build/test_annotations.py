@@ -131,6 +131,99 @@ def test_every_mistake_is_named_with_file_line_and_field(
         load_annotations(doc, folder)
 
 
+FOCUS = """\
+focus_areas:
+  - id: synergi
+    area: foedevarer
+    quote: "at sikre bedre sammenhæng, samarbejde og synergi mellem de mange initiativer og aktører"
+    frame: "En tværregional indsats kan med fordel have fokus på"
+    label: {da: Synergi, en: Synergy}
+"""
+
+
+def test_a_frame_is_the_lead_in_nearest_before_the_quote(doc: Document, tmp_path: Path) -> None:
+    """A list item's quote does not carry the lead-in's modal (*kan med fordel*); the frame does,
+    and the published scope note shows both, with an ellipsis for the item in between."""
+    st = load_annotations(doc, write(tmp_path, REGION + FOCUS)).focus_areas["synergi"]
+    assert st.frame is not None
+    assert st.frame.text == "En tværregional indsats kan med fordel have fokus på"
+    assert st.frame.end <= st.span.start
+    assert doc.raw[st.frame.start:st.frame.end] == st.frame.exact
+    assert st.scope_text == (
+        "En tværregional indsats kan med fordel have fokus på … at sikre bedre sammenhæng, "
+        "samarbejde og synergi mellem de mange initiativer og aktører")
+
+
+def test_a_frame_next_to_its_quote_joins_it_without_an_ellipsis(
+        doc: Document, tmp_path: Path) -> None:
+    text = REGION + FOCUS.replace(
+        "at sikre bedre sammenhæng, samarbejde og synergi mellem de mange initiativer og aktører",
+        "at udvikle aktørernes innovationskompetencer")
+    st = load_annotations(doc, write(tmp_path, text)).focus_areas["synergi"]
+    assert st.scope_text == ("En tværregional indsats kan med fordel have fokus på: at udvikle "
+                             "aktørernes innovationskompetencer")
+
+
+@pytest.mark.parametrize(("frame", "message"), [
+    ("Værdikæderne er sammenhængende", "frame not found before the quote"),  # after it
+    ("Fødevarer", "characters before the quote"),  # far away: another passage
+])
+def test_a_frame_after_its_quote_or_far_from_it_is_refused(
+        doc: Document, tmp_path: Path, frame: str, message: str) -> None:
+    text = REGION + FOCUS.replace(
+        "En tværregional indsats kan med fordel have fokus på", frame)
+    if frame.startswith("Værdikæderne"):
+        text = text.replace("at sikre bedre sammenhæng, samarbejde og synergi mellem de mange "
+                            "initiativer og aktører", "En smart specialiserings analyse fra 2013")
+    folder = write(tmp_path, text)
+    problems = errors_of(doc, folder)
+    assert any(f"{folder / 'test.yaml'}:16: [frame]" in p and message in p for p in problems), (
+        problems)
+
+
+SHARE = """\
+figures:
+  - id: omsaetning-andel
+    area: foedevarer
+    indicator: share-of-turnover
+    quote: "Ca. 3/4 af den samlede danske fødevareeksport på 152 mia. kr. og 2/3 af den samlede omsætning inden for fødevareerhvervet"
+    expression: "2/3"
+    qualifier: "Ca."
+    measured: foedevareerhvervet
+    label: {da: Andel, en: Share}
+sectors:
+  - id: foedevareerhvervet
+    label: {da: Fødevareerhvervet, en: The food industry}
+indicators:
+  - id: share-of-turnover
+    unit: ratio
+    label: {da: Andel af omsætningen, en: Share of turnover}
+"""
+
+
+def test_a_qualifier_before_coordinated_numbers_governs_the_second(
+        doc: Document, tmp_path: Path) -> None:
+    """*Ca. 3/4 af … og 2/3 af …*: the 2/3 is about, as the 3/4 is (§A4)."""
+    fig = load_annotations(doc, write(tmp_path, REGION + SHARE)).figures["omsaetning-andel"]
+    assert (fig.qualifier, str(fig.value)) == ("ca.", "0.666667")
+    without = REGION + SHARE.replace('    qualifier: "Ca."\n', "")
+    assert load_annotations(doc, write(tmp_path, without)).figures[
+        "omsaetning-andel"].qualifier is None
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (('qualifier: "Ca."', 'qualifier: "Knap"'), "the quote must start with 'Knap'"),
+    (('qualifier: "Ca."', 'qualifier: "Cirka"'), "'Cirka' is not a qualifier"),
+    (('expression: "2/3"', 'expression: "Ca. 3/4"'), "has its own qualifier"),
+])
+def test_a_shared_qualifier_the_quote_does_not_open_with_is_refused(
+        doc: Document, tmp_path: Path, change: tuple[str, str], message: str) -> None:
+    folder = write(tmp_path, REGION + SHARE.replace(*change))
+    problems = errors_of(doc, folder)
+    assert any(f"{folder / 'test.yaml'}:18: [qualifier]" in p and message in p
+               for p in problems), problems
+
+
 def test_a_relation_quote_that_does_not_name_a_party_is_refused(
         doc: Document, tmp_path: Path) -> None:
     """Issue #15 (README §A2): a relation's quote names both parties, or the words that refer

@@ -68,6 +68,7 @@ def test_every_business_area_has_its_strength_positions(store: ox.Store) -> None
     assert {r["r"].removeprefix(f"{BASE}id/resource/") for r in resources} == {
         "veludbygget-sundheds-og-velfaerdssystem", "staerke-sundhedsvidenskabelige-forskningsmiljoeer",
         "rammer-for-offentlig-privat-innovation-velfaerdsteknologi", "robotteknologi",
+        "automatisering-til-smart-industri",
         "gts-kompetencer-sundheds-og-velfaerdsinnovation",
         "olie-og-gaskompetencer-til-vindsektoren"}  # a competence the status names (re-read 2)
 

@@ -48,11 +48,13 @@ SECTIONS: dict[str, tuple[set[str], set[str]]] = {
         {"id", "kind", "type", "label"},
         {"names", "quotes", "part_of", "located_in", "members", "description", "note"},
     ),
-    "strength_positions": ({"id", "area", "label", "quote"}, {"occurrence", "description", "note"}),
+    "strength_positions": (
+        {"id", "area", "label", "quote"}, {"occurrence", "description", "note", "frame"},
+    ),
     "figures": (
         {"id", "area", "indicator", "quote", "expression", "label", "measured"},
         {"occurrence", "scope", "subject", "year", "unit", "status", "sources", "description",
-         "note"},
+         "note", "qualifier"},
     ),
     "sectors": ({"id", "label"}, {"description", "note"}),
     "classifications": (
@@ -66,10 +68,21 @@ SECTIONS: dict[str, tuple[set[str], set[str]]] = {
         {"id", "subject", "relation", "object", "quote"},
         {"occurrence", "year", "label", "description", "note"},
     ),
-    "resources": ({"id", "area", "label", "quote"}, {"occurrence", "description", "note"}),
+    "resources": (
+        {"id", "area", "label", "quote"}, {"occurrence", "description", "note", "frame"},
+    ),
     "regional_business_areas": ({"id", "area", "label", "quote"},
                                 {"occurrence", "description", "note"}),
-    "challenges": ({"id", "area", "quote", "label"}, {"occurrence", "description", "note"}),
-    "focus_areas": ({"id", "area", "quote", "label"}, {"occurrence", "description", "note"}),
+    "challenges": (
+        {"id", "area", "quote", "label"}, {"occurrence", "description", "note", "frame"},
+    ),
+    "focus_areas": (
+        {"id", "area", "quote", "label"}, {"occurrence", "description", "note", "frame"},
+    ),
     "indicators": ({"id", "label"}, {"unit", "description", "note"}),
 }
+
+#: how far before its quote a statement's frame may end, in characters of the normalised annex:
+#: a list's lead-in and the items under it, not a sentence of another passage
+FRAME_WITHIN = 800
+

@@ -17,6 +17,7 @@ from publish.build.annotations.codelists import (
     AREAS,
     COUNT_UNITS,
     DATE_PROPERTIES,
+    FRAME_WITHIN,
     KINDS,
     LANGS,
     RELATION_TYPES,
@@ -277,9 +278,15 @@ def collect_annotations(
             area = reader.choice(entry, "area", AREAS)
             labels = reader.labels(entry, "label")
             if span is not None:
+                frame = None
+                if entry.get("frame") is not None:
+                    frame, reason = locator.frame(str(entry["frame"]), span, FRAME_WITHIN)
+                    if reason:
+                        reader.error(entry, "frame", reason)
                 target[entry["id"]] = Statement(
                     entry["id"], section, area, labels, span, Origin(reader.path, entry.line),
-                    reader.labels(entry, "description", required=False),
+                    reader.labels(entry, "description", required=False), frame,
+                    " … " if frame is None else locator.joint(frame, span),
                 )
 
     _load_figures(raw["figures"], ann, locator, quote_span)
@@ -382,7 +389,7 @@ def _check_parties_named(reader: _Reader, entry: Lined, span: Span, ann: Annotat
 def _load_figures(
     entries: list[tuple[_Reader, Lined]], ann: Annotations, locator: Locator, quote_span: Any
 ) -> None:
-    from publish.build.figures import as_ratio, parse_quantity
+    from publish.build.figures import as_ratio, parse_quantity, qualifier_word
 
     for reader, entry in entries:
         span = quote_span(reader, entry)
@@ -446,6 +453,20 @@ def _load_figures(
         if ind is not None and ind.unit is not None and unit is not None and unit != ind.unit:
             reader.error(entry, "unit", f"unit {unit!r} is not the unit of indicator "
                          f"{indicator!r} ({ind.unit}); one unit per indicator (§A4)")
+        qualifier = quantity.qualifier
+        if entry.get("qualifier") is not None:
+            # a qualifier before coordinated numbers governs each (*Ca. 3/4 af … og 2/3 af …*)
+            word = clean(str(entry["qualifier"]))
+            shared = qualifier_word(word)
+            if shared is None:
+                reader.error(entry, "qualifier", f"{word!r} is not a qualifier")
+            elif qualifier is not None:
+                reader.error(entry, "qualifier", f"{expression!r} has its own qualifier")
+            elif not span.text.startswith(word + " ") or where == 0:
+                reader.error(entry, "qualifier", f"a shared qualifier opens the quote before "
+                             f"the expression: the quote must start with {word!r}")
+            else:
+                qualifier = shared
         ns = span.norm_start + where
         ann.figures[entry["id"]] = Figure(
             id=entry["id"],
@@ -456,7 +477,7 @@ def _load_figures(
             expression=locator.span(ns, ns + len(expression)),
             value=quantity.value,
             unit=unit,
-            qualifier=quantity.qualifier,
+            qualifier=qualifier,
             low=quantity.low,
             high=quantity.high,
             origin=Origin(reader.path, entry.line),

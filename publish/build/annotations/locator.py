@@ -71,6 +71,29 @@ class Locator:
         start = hits[occurrence - 1]
         return self.span(start, start + len(quote)), None
 
+    def frame(self, words: str, quote: Span, within: int) -> tuple[Span | None, str | None]:
+        """The nearest occurrence of `words` that ends before `quote` starts, no more than
+        `within` characters before it (so a frame is read in the quote's own passage, and a
+        lead-in repeated elsewhere needs no occurrence number), or (None, reason)."""
+        words = clean(words)
+        if not words:
+            return None, "empty frame"
+        before = [p for p in self.occurrences(words) if p + len(words) <= quote.norm_start]
+        if not before:
+            return None, f"frame not found before the quote: {words!r}"
+        start = before[-1]
+        gap = quote.norm_start - (start + len(words))
+        if gap > within:
+            return None, (f"frame ends {gap} characters before the quote (at most {within}): "
+                          f"{words!r}")
+        return self.span(start, start + len(words)), None
+
+    def joint(self, first: Span, second: Span) -> str:
+        """The text between two spans as a reader sees it: punctuation and one space where only
+        they lie between, an ellipsis where words do."""
+        between = self.doc.normalised[first.norm_end:second.norm_start]
+        return " … " if re.search(r"\w", between) else re.sub(r"\s+", " ", between)
+
     def mentions(self, names: dict[str, str]) -> dict[str, list[Span]]:
         """Every occurrence of every name: leftmost-longest, whole words, genitive -s allowed.
 

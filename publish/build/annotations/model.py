@@ -63,6 +63,20 @@ class Statement:
     span: Span
     origin: Origin
     description: dict[str, str] = field(default_factory=dict)
+    #: the words before the quote that carry the claim's frame where they are not next to it:
+    #: a list's lead-in (*En tværregional indsats kan med fordel have fokus på:*), the modal
+    #: of a sentence whose object the quote is (§A6)
+    frame: Span | None = None
+    #: what the annex has between frame and quote: punctuation and space as they are
+    #: (*fokus på:* + item), an ellipsis where words lie between
+    joint: str = " … "
+
+    @property
+    def scope_text(self) -> str:
+        """The frame and the quote as one text, as the scope note publishes it."""
+        if self.frame is None:
+            return self.span.text
+        return self.frame.text + self.joint + self.span.text
 
 
 @dataclass
