@@ -83,11 +83,9 @@ SCHEMA_TYPES = {
 }
 #: schema.org class of a work per actor type
 WORK_TYPES = {"report": "Report", "website": "WebSite", "agreement": "CreativeWork"}
-#: a cluster (*klynge*) is a collaboration of organisations; the body that runs one is a
-#: cluster-organisation (*klyngeorganisation*)
-COLLABORATIONS = {
-    "cluster-organisation", "cluster", "innovation-network", "network", "partnership",
-}
+#: a cluster (*klynge*) is a collaboration of organisations; the body that runs one, a
+#: cluster-organisation (*klyngeoperatør*), is not (re-reading 7: S68)
+COLLABORATIONS = {"cluster", "innovation-network", "network", "partnership"}
 #: types whose very kind is a legal body (org:FormalOrganization, §A1); a research or knowledge
 #: centre, a science park, a growth forum or an organisation of no stated kind is only an
 #: org:Organization, and so is any unit of another organisation (re-read of #15)
