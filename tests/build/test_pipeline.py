@@ -47,6 +47,35 @@ def select(store: ox.Store, query: str) -> list[dict[str, str]]:
     ]
 
 
+def test_a_list_item_carries_its_lead_in_as_evidence_and_in_its_scope_note(
+        store: ox.Store) -> None:
+    """*En tværregional indsats kan med fordel have fokus på:* governs every item under it; the
+    item's label keeps *kan med fordel*, so its evidence must carry those words (§A6, frame)."""
+    iri = "<https://w3id.org/vestlod/id/focus-area/foedevarer-sammenhaeng-og-synergi>"
+    quotes = {" ".join(r["exact"].split()) for r in select(store, f"""
+        SELECT ?exact WHERE {{ ?a oa:hasBody {iri} ; oa:hasTarget/oa:hasSelector ?s .
+                               ?s a oa:TextQuoteSelector ; oa:exact ?exact }}""")}
+    assert quotes == {
+        "En tværregional indsats kan med fordel have fokus på",
+        "at sikre bedre sammenhæng, samarbejde og synergi mellem de mange initiativer og aktører"}
+    [note] = select(store, f"SELECT ?n WHERE {{ {iri} skos:scopeNote ?n }}")
+    assert note["n"] == ("En tværregional indsats kan med fordel have fokus på … at sikre bedre "
+                         "sammenhæng, samarbejde og synergi mellem de mange initiativer og aktører")
+
+
+def test_a_figure_whose_place_the_annex_leaves_open_has_none(store: ox.Store) -> None:
+    """*Som eksempler kan nævnes, at eksporten … udgjorde i 2014 ca. 15 mia. kr.*: no place is
+    guessed; the dated figure sits in the data set without a place (§A4)."""
+    rows = select(store, """
+        PREFIX sdmx-dimension: <http://purl.org/linked-data/sdmx/2009/dimension#>
+        SELECT ?ds ?area ?period WHERE {
+          <https://w3id.org/vestlod/id/figure/eksport-energieffektive-teknologier-vandsektoren-2014>
+            qb:dataSet ?ds ; sdmx-dimension:refPeriod ?period .
+          OPTIONAL { <https://w3id.org/vestlod/id/figure/eksport-energieffektive-teknologier-vandsektoren-2014>
+                       sdmx-dimension:refArea ?area } }""")
+    assert [(r["ds"].rsplit("/", 1)[-1], r["area"]) for r in rows] == [("figures-dated", None)]
+
+
 def test_every_business_area_has_its_strength_positions(store: ox.Store) -> None:
     rows = select(store, """
         SELECT ?area ?sp ?da ?en WHERE {
