@@ -150,7 +150,7 @@ _EXTRA_WHERE = {"area": _AREA, "document": _DOCUMENT}
 #: * ``by_s_any``: a bound subject with any predicate reads its predicates from the SP index.
 #:
 #: Table options are Virtuoso syntax, so the variant is only sent to a store that said it is
-#: Virtuoso (`publish.query.remote.dialect`); tests/query/test_remote_store.py checks that both
+#: Virtuoso (`publish.query.remote.dialect_of`); tests/query/test_remote_store.py checks that both
 #: give the embedded store's triples.
 DIALECTS: dict[str, dict[str, str]] = {
     "sparql": {"inverse": "?x ?ip ?this .", "by_s": "", "by_s_any": ""},
