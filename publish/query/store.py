@@ -67,6 +67,11 @@ class QueryRequest:
     ``default_graphs``/``named_graphs`` are the protocol's ``default-graph-uri`` and
     ``named-graph-uri``; empty means "the default dataset" (default graph = union of all named
     graphs). ``substitutions`` binds variables to IRIs safely (never by string formatting).
+    ``named_graphs_unrestricted`` lets the query's GRAPH patterns see every graph of a shared
+    store, not only ours: set only by the server's own queries whose GRAPH pattern proposes
+    candidates that a pattern over the default graph then checks, so nothing of another graph
+    can reach the answer (`publish.server.describe.DIALECTS`); the embedded store holds only our
+    graphs and ignores it.
     """
 
     query: str
@@ -77,6 +82,7 @@ class QueryRequest:
     cap: int = 10000
     substitutions: tuple[tuple[str, str], ...] = ()
     prefixes: tuple[tuple[str, str], ...] = ()
+    named_graphs_unrestricted: bool = False
 
 
 @dataclass(frozen=True)
@@ -112,6 +118,11 @@ class Store(Protocol):
 
     stats: StoreStats
 
+    @property
+    def dialect(self) -> str:
+        """The key of `publish.server.describe.DIALECTS` its descriptions are written in."""
+        ...
+
     def execute(self, request: QueryRequest) -> QueryResult:
         """Run one read-only query; raise `QuerySyntax` or `StoreError`, never a bare exception."""
         ...
@@ -137,6 +148,8 @@ class OxigraphStore:
     _store: ox.Store | None = field(default=None, repr=False)
     #: queries run in this process on a shared engine without cancellation → forked workers
     forked: ClassVar[bool] = True
+    #: pyoxigraph plans the plain SPARQL of a description well
+    dialect: ClassVar[str] = "sparql"
 
     def _open(self) -> ox.Store:
         if self._store is None:

@@ -22,14 +22,15 @@ INTERNAL_CAP = 1_000_000
 
 
 async def construct(serving: Serving, live: Live, key: str, query: str,
-                    substitutions: tuple[tuple[str, str], ...]) -> bytes:
+                    substitutions: tuple[tuple[str, str], ...],
+                    named_graphs_unrestricted: bool = False) -> bytes:
     """N-Triples of a CONSTRUCT, cached by (version, key)."""
     cache_key = f"construct\x00{live.version}\x00{key}"
     cached = serving.cache.get(cache_key)
     if cached is None:
         result = await live.pool.run(QueryRequest(
             query=query, results_format=None, graph_format="ntriples", cap=INTERNAL_CAP,
-            substitutions=substitutions))
+            substitutions=substitutions, named_graphs_unrestricted=named_graphs_unrestricted))
         if result.truncated:
             log.warning("description of %s cut at %d triples", key, INTERNAL_CAP)
         cached = Cached(result.body, "application/n-triples", ())
@@ -57,6 +58,9 @@ async def describe(serving: Serving, live: Live, iri: str, kind: str) -> Descrip
     if kind == "ontology":
         body = await construct(serving, live, iri, ONTOLOGY_QUERY, (("this", iri),))
     else:
-        query = describe_query(kind, base + "def/vestlod#")
-        body = await construct(serving, live, iri, query, (("this", iri),))
+        dialect = live.store.dialect
+        query = describe_query(kind, base + "def/vestlod#", dialect)
+        # the dialects' GRAPH patterns only propose candidates (see `DIALECTS`)
+        body = await construct(serving, live, iri, query, (("this", iri),),
+                               named_graphs_unrestricted=dialect != "sparql")
     return Description.parse(iri, body)

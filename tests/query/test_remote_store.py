@@ -25,6 +25,7 @@ from publish.query.remote import (
     RemoteSparqlStore,
     _term,
     connect,
+    dialect_of,
     names_its_dataset,
     public_url,
     reads_named_graphs,
@@ -33,6 +34,7 @@ from publish.query.remote import (
 )
 from publish.query.remote_load import chunks
 from publish.query.store import QueryRequest, load_store
+from publish.server.describe import DIALECTS, describe_query
 from tests import virtuoso
 from tests.server.conftest import (
     VESTLOD,
@@ -46,6 +48,17 @@ from tests.server.conftest import (
 )
 
 BASE = "https://w3id.org/vestlod/"
+#: resources of the annex whose descriptions take different branches of the describe query
+DESCRIBED = (
+    "org/danish-food-cluster",  # an organisation with the most incoming links
+    "area/energiteknologi",  # a business area: figures point at it, actors mentioned in it
+    "strength-position/design",  # a concept with evidence: annotation, selector, sections
+    "figure/welfare-tech-medlemmer",  # an observation: value, unit, evidence
+    "unit/dkk",  # observations point at it (their values and units)
+    "annotation/strength-position-vindenergi-6227-6292",  # its #target fragment and selector
+    "document/bilag-styrket-vestdansk-samarbejde",  # the annex: segments and annotated spans
+    "region/nordjylland",
+)
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 JSON = "application/sparql-results+json"
 
@@ -106,6 +119,15 @@ def test_named_graphs_are_sent_only_to_queries_that_can_see_them() -> None:
     assert reads_named_graphs("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
     assert reads_named_graphs("describe <http://example.org/x>")
     assert not reads_named_graphs('SELECT * WHERE { ?s ?p "GRAPH" } # GRAPH')
+
+
+def test_only_a_store_that_says_it_is_virtuoso_gets_the_virtuoso_dialect() -> None:
+    virtuoso_answer = httpx.Response(200, headers={
+        "Server": "Virtuoso/07.20.3240 (Linux) x86_64-pc-linux-gnu"})
+    assert dialect_of(virtuoso_answer) == "virtuoso"
+    assert dialect_of(httpx.Response(200, headers={"Server": "Apache Jena Fuseki"})) == "sparql"
+    assert dialect_of(httpx.Response(200)) == "sparql"
+    assert set(DIALECTS) == {"sparql", "virtuoso"}
 
 
 def test_credentials_only_from_the_environment(tmp_path: Path) -> None:
@@ -306,6 +328,87 @@ def test_dereference_through_the_remote_store(front: Server, annex: Path,
         capture_output=True, text=True, timeout=60, check=True)
     assert sorted(remote.text.splitlines()) == sorted(local.stdout.splitlines())
     assert len(remote.text.splitlines()) > 50
+
+
+def _isomorphic_or_diff(expected: bytes, got: bytes) -> str | None:
+    """``None`` when both N-Triples texts are the same graph, else what differs (readable)."""
+    from rdflib import Graph
+    from rdflib.compare import graph_diff, to_isomorphic
+
+    a = to_isomorphic(Graph().parse(data=expected, format="nt"))
+    b = to_isomorphic(Graph().parse(data=got, format="nt"))
+    if a == b:
+        return None
+    _, only_expected, only_got = graph_diff(a, b)
+    return (f"missing {len(only_expected)}: {sorted(map(str, only_expected))[:5]}; "
+            f"extra {len(only_got)}: {sorted(map(str, only_got))[:5]}")
+
+
+def _embedded_descriptions(annex: Path) -> dict[str, bytes]:
+    """``/doc/{path}.nt`` for every path of `DESCRIBED`, from the embedded store in process."""
+    from tests.server.conftest import serve_dist
+
+    bodies: dict[str, bytes] = {}
+
+    async def fetch(client: httpx.AsyncClient) -> None:
+        for path in DESCRIBED:
+            response = await client.get(f"/doc/{path}.nt")
+            assert response.status_code == 200, path
+            bodies[path] = response.content
+
+    serve_dist(annex, fetch, query_timeout=20)
+    return bodies
+
+
+def test_descriptions_in_each_dialect_are_the_embedded_stores(
+    store: virtuoso.Virtuoso, annex: Path, loaded: object
+) -> None:
+    """Virtuoso answers the description query in both dialects with exactly the triples the
+    embedded store gives for the generic one, for every kind of resource (the Virtuoso variant
+    reads candidate predicates from any graph and adds index hints; it must change the plan,
+    never the answer). Another graph of the shared store links to a described resource: its
+    triples must not reach any description."""
+    local = load_store(annex)
+    foreign = "urn:vestlod:test:another-publication"
+    store.isql(f"SPARQL INSERT DATA {{ GRAPH <{foreign}> {{ <urn:x:elsewhere> "
+               f"<http://www.w3.org/2004/02/skos/core#related> <{BASE}id/{DESCRIBED[0]}> . "
+               f"<urn:x:elsewhere> <http://www.w3.org/2000/01/rdf-schema#label> \"other\" . "
+               "} };\n")
+    settings = load_settings({"store_url": store.sparql, "query_timeout": 20}, environ={},
+                             toml_path=annex / "no-such.toml")
+    remote = connect(settings)
+    assert remote.dialect == "virtuoso"  # from the Server header of its answers
+    vocabulary = BASE + "def/vestlod#"
+    try:
+        for path in DESCRIBED:
+            kind = path.split("/")[0]
+            this = (("this", BASE + "id/" + path),)
+            expected = local.execute(QueryRequest(
+                describe_query(kind, vocabulary), graph_format="ntriples", cap=1_000_000,
+                substitutions=this))
+            assert expected.count > 5, path
+            for dialect in DIALECTS:
+                got = remote.execute(QueryRequest(
+                    describe_query(kind, vocabulary, dialect), graph_format="ntriples",
+                    cap=1_000_000, substitutions=this,
+                    named_graphs_unrestricted=dialect != "sparql"))
+                assert _isomorphic_or_diff(expected.body, got.body) is None, (
+                    f"{path} ({dialect}): {_isomorphic_or_diff(expected.body, got.body)}")
+    finally:
+        remote.close()
+        store.isql(f"SPARQL CLEAR GRAPH <{foreign}>;\n")
+
+
+def test_doc_pages_through_virtuoso_are_the_embedded_ones(front: Server, annex: Path) -> None:
+    """End to end: `vestlod serve --store` (which picks the Virtuoso dialect itself) serves
+    the same /doc graphs as `vestlod serve --dist` over the same build."""
+    embedded = _embedded_descriptions(annex)
+    with httpx.Client(base_url=front.url, timeout=30) as client:
+        for path in DESCRIBED:
+            remote = client.get(f"/doc/{path}.nt")
+            assert remote.status_code == 200, path
+            difference = _isomorphic_or_diff(embedded[path], remote.content)
+            assert difference is None, f"/doc/{path}: {difference}"
 
 
 def test_reload_after_a_change(store: virtuoso.Virtuoso, front: Server,
