@@ -61,7 +61,13 @@ import httpx
 import pyoxigraph as ox
 
 from publish.config import Settings
-from publish.errors import NotAcceptableKind, QuerySyntax, QueryTimeout, StoreError
+from publish.errors import (
+    NotAcceptableKind,
+    QueryRefused,
+    QuerySyntax,
+    QueryTimeout,
+    StoreError,
+)
 from publish.query.screening import lexemes, screen, tokens
 from publish.query.store import (
     QueryRequest,
@@ -218,6 +224,15 @@ class RemoteSparqlStore:
 
     def execute(self, request: QueryRequest) -> QueryResult:
         screened = screen(request.query, self.allowlist)
+        if screened.form is None:
+            # The store parses more than SPARQL 1.1: Virtuoso's DEFINE pragmas before the query
+            # (get:soft, input:grab-…) would have it fetch other data from the web, which a
+            # read-only endpoint refuses like SERVICE to the outside.
+            raise QueryRefused(
+                "Only SPARQL 1.1 queries are accepted: after its PREFIX and BASE declarations a "
+                "query starts with SELECT, ASK, CONSTRUCT or DESCRIBE (store-specific pragmas "
+                "such as DEFINE are not passed on)."
+            )
         query = substitute(request.query, dict(request.substitutions))
         graph_answer = screened.form in ("CONSTRUCT", "DESCRIBE")
         if graph_answer and request.graph_format is None:

@@ -287,6 +287,9 @@ def test_front_refuses_update_and_service(store: virtuoso.Virtuoso, front: Serve
         {"update": "INSERT DATA { <urn:a> <urn:b> <urn:c> }"},
         {"query": "SELECT * WHERE { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }"},
         {"query": "DROP ALL"},
+        # a Virtuoso pragma that would have the store fetch a document from the web
+        {"query": 'DEFINE get:soft "replace" SELECT * FROM <http://127.0.0.1:1/x> '
+                  "WHERE { ?s ?p ?o }"},
     ):
         response = httpx.post(front.sparql, data=data, timeout=10)
         assert response.status_code == 403, response.text
