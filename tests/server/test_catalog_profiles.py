@@ -3,7 +3,6 @@ scores the catalog publishes checked against the running server (in-process, iss
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -15,27 +14,16 @@ from rdflib.namespace import DCAT, FOAF
 from publish.build.mqa import assess_with, read_measurements, rounded
 from publish.build.pipeline import BuildResult
 from publish.profiles import DCAT_AP_2, DCAT_AP_3, DCAT_AP_DK, PROFILES
-from publish.server import create_app
-from tests.conftest import project_settings
 from tests.dcat_ap import VOCABULARY
 from tests.dcat_ap_dk import dk_results, split_pattern_defect
+from tests.server.conftest import serve_dist
 
 BASE = "https://w3id.org/vestlod/"
 Step = Callable[[httpx.AsyncClient], Awaitable[None]]
 
 
 def serve(built: BuildResult, tmp: Path, step: Step) -> None:
-    settings = project_settings(dist_dir=built.out, query_workers=1, reload_interval=0,
-                                ui_assets_dir=tmp / "no-ui")
-    app = create_app(settings)
-
-    async def run() -> None:
-        async with app.router.lifespan_context(app):
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
-                await step(client)
-
-    asyncio.run(run())
+    serve_dist(built.out, step, ui_assets_dir=tmp / "no-ui")
 
 
 def local(url: str) -> str:
